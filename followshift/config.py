@@ -1,0 +1,196 @@
+"""site.yaml → SiteConfig: typed, with defaults, every key validated.
+
+All problems are collected before stopping (like MkDocs' config schema), so one run shows them
+all. Errors here are site-level: the build publishes nothing. Unknown keys are warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from followshift.content.times import TimeError, parse_duration
+from followshift.content.yamlio import YamlError, YamlMap, load_yaml
+from followshift.diagnostics import Diagnostics
+
+LANGUAGES = ("nl", "en")
+DEFAULT_BASE_URL = "http://localhost:8000/"
+
+
+@dataclass(frozen=True)
+class ImageConfig:
+    widths: tuple[int, ...] = (480, 960, 1600)
+    quality: int = 80
+    max_pixels: int = 64_000_000
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Volgdienst"
+    base_url: str = DEFAULT_BASE_URL
+    language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    theme: str = "default"
+    description: str = ""
+    delay: timedelta = timedelta()
+    per_page: int = 50
+    images: ImageConfig = field(default_factory=ImageConfig)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_base_url(self, url: str) -> SiteConfig:
+        return replace(self, base_url=_normalise_url(url))
+
+
+def _normalise_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise _Invalid("must be text")
+    return str(value).strip()
+
+
+def _base_url(value: Any) -> str:
+    url = _text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _Invalid(f"must be an absolute http(s) URL such as https://example.org/, not '{url}'")
+    return _normalise_url(url)
+
+
+def _language(value: Any) -> str:
+    lang = _text(value).lower()
+    if lang not in LANGUAGES:
+        raise _Invalid(f"'{lang}' is not supported; use one of: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def _timezone(value: Any) -> str:
+    name = _text(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _Invalid(f"'{name}' is not an IANA time zone such as Europe/Amsterdam") from None
+    return name
+
+
+def _theme(value: Any) -> str:
+    name = _text(value)
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name.startswith("."):
+        raise _Invalid(f"'{name}' is not a theme folder name")
+    return name
+
+
+def _delay(value: Any) -> timedelta:
+    try:
+        return parse_duration(value)
+    except TimeError as exc:
+        raise _Invalid(str(exc)) from None
+
+
+def _positive_int(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise _Invalid(f"must be a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _widths(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid("must be a list of widths in pixels, such as [480, 960, 1600]")
+    check = _positive_int(16, 8192)
+    return tuple(sorted({check(v) for v in value}))
+
+
+_IMAGE_KEYS: dict[str, Callable[[Any], Any]] = {
+    "widths": _widths,
+    "quality": _positive_int(1, 100),
+    "max_pixels": _positive_int(1, 1_000_000_000),
+}
+
+_KEYS: dict[str, Callable[[Any], Any]] = {
+    "title": _text,
+    "base_url": _base_url,
+    "language": _language,
+    "timezone": _timezone,
+    "theme": _theme,
+    "description": _text,
+    "delay": _delay,
+    "per_page": _positive_int(5, 1000),
+}
+
+
+def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
+    """Reads site.yaml (missing: all defaults, with a warning). Errors go to diagnostics."""
+    if not path.exists():
+        diagnostics.warning(path, "no site.yaml; using defaults")
+        return SiteConfig()
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        diagnostics.error(path, exc.message, exc.line)
+        return SiteConfig()
+    except UnicodeDecodeError:
+        diagnostics.error(path, "not UTF-8 text")
+        return SiteConfig()
+    if data is None:
+        data = YamlMap({}, {}, 1)
+    if not isinstance(data, YamlMap):
+        diagnostics.error(path, "must be a mapping of settings (key: value)", 1)
+        return SiteConfig()
+
+    values = _check_keys(path, data, _KEYS, diagnostics, "site.yaml")
+    images = ImageConfig()
+    if "images" in data:
+        raw = data["images"]
+        if isinstance(raw, YamlMap):
+            image_values = _check_keys(path, raw, _IMAGE_KEYS, diagnostics, "images")
+            images = ImageConfig(**image_values)
+        else:
+            diagnostics.error(path, "images: must be a mapping (widths, quality, max_pixels)",
+                              data.line_of("images"))  # fmt: skip
+    if "base_url" not in data:
+        diagnostics.warning(
+            path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
+        )
+    return SiteConfig(**values, images=images)
+
+
+def _check_keys(
+    path: Path,
+    data: YamlMap,
+    schema: dict[str, Callable[[Any], Any]],
+    diagnostics: Diagnostics,
+    where: str,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        if key == "images" and where == "site.yaml":
+            continue
+        check = schema.get(key)
+        if check is None:
+            known = ", ".join(sorted([*schema, "images"] if where == "site.yaml" else schema))
+            diagnostics.warning(path, f"unknown key '{key}' in {where} (known: {known})",
+                                data.line_of(key))  # fmt: skip
+            continue
+        try:
+            values[key] = check(raw)
+        except _Invalid as exc:
+            diagnostics.error(path, f"{key}: {exc}", data.line_of(key))
+    return values

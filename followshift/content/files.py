@@ -1,0 +1,51 @@
+"""Which files in a team folder are posts, photos, or noise (editor and sync temporaries)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"})
+POST_SUFFIXES = frozenset({".md", ".markdown"})
+
+# Files that editors and sync clients (Syncthing, iCloud, Dropbox, browsers) leave while they
+# work; they are never content and never worth a warning.
+_TEMPORARY = re.compile(
+    r"""(
+        ^\.                      # dotfiles: .DS_Store, .swp, .~lock, .syncthing.*, .*.icloud
+      | ~$ | ^~\$                # editor backups, Office lock files
+      | \.(swp|swo|swx|tmp|temp|part|partial|crdownload|download|bak|orig)$
+      | \.sync-conflict-         # Syncthing conflict copies
+      | ^desktop\.ini$ | ^thumbs\.db$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_temporary(name: str) -> bool:
+    return bool(_TEMPORARY.search(name))
+
+
+def is_hidden_dir(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def slugify(name: str) -> str:
+    """`Weekmarkt Zevenaar (2)` → `weekmarkt-zevenaar-2`; ids and URLs come from this."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def name_from_id(team_id: str) -> str:
+    """`neder-betuwe` → `Neder-Betuwe`, for teams missing from teams.yaml."""
+    return "-".join(part[:1].upper() + part[1:] for part in team_id.split("-"))
+
+
+def photo_owner(stem: str, post_stems: set[str]) -> tuple[str, int] | None:
+    """The post a photo belongs to by name, and its place: `1915-weekmarkt-2` → (…, 2)."""
+    if stem in post_stems:
+        return stem, 1
+    match = re.fullmatch(r"(.+)-(\d{1,3})", stem)
+    if match and match[1] in post_stems:
+        return match[1], int(match[2])
+    return None

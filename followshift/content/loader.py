@@ -1,0 +1,239 @@
+"""content/ → Site: walks shift and team folders, reads shift.yaml, posts and photos.
+
+Every problem becomes a diagnostic; a broken post or shift is left out and the rest loads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from followshift.config import SiteConfig, load_config
+from followshift.content.files import (
+    PHOTO_SUFFIXES,
+    POST_SUFFIXES,
+    is_hidden_dir,
+    is_temporary,
+    name_from_id,
+    photo_owner,
+    slugify,
+)
+from followshift.content.model import Order, Post, Shift, Site, Team
+from followshift.content.posts import ShiftContext, read_lone_photo, read_post
+from followshift.content.teams import load_teams
+from followshift.content.times import TimeError, parse_datetime, parse_duration
+from followshift.content.yamlio import YamlError, YamlMap, load_yaml
+from followshift.diagnostics import Diagnostics, SiteError
+from followshift.images import ImageSettings, ProbeInfo, probe
+
+SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay")
+
+Prober = Callable[[Path], ProbeInfo]
+
+
+def image_settings(config: SiteConfig) -> ImageSettings:
+    return ImageSettings(
+        widths=config.images.widths, quality=config.images.quality,
+        max_pixels=config.images.max_pixels,
+    )  # fmt: skip
+
+
+def load_site(
+    content: Path,
+    diags: Diagnostics,
+    base_url: str | None = None,
+    prober: Prober | None = None,
+) -> Site:
+    """Reads everything. Raises SiteError when the site as a whole cannot be built."""
+    if not content.is_dir():
+        raise SiteError(f"content folder {content} does not exist", content)
+    config_diags = Diagnostics()
+    config = load_config(content / "site.yaml", config_diags)
+    diags.extend(config_diags)
+    if config_diags.errors:
+        raise SiteError("site.yaml has errors; nothing was published", content / "site.yaml")
+    if base_url:
+        config = config.with_base_url(base_url)
+    settings = image_settings(config)
+    prober = prober or (lambda path: probe(path, settings))
+
+    teams = load_teams(content / "teams.yaml", content, diags)
+    shifts = []
+    for entry in sorted(os.scandir(content), key=lambda e: e.name):
+        if not entry.is_dir() or is_hidden_dir(entry.name):
+            continue
+        folder = Path(entry.path)
+        if not (folder / "shift.yaml").exists():
+            if any(f.suffix in POST_SUFFIXES for f in folder.rglob("*.md")):
+                diags.warning(folder, "has posts but no shift.yaml; not published")
+            continue
+        shift = load_shift(folder, config, teams, diags, prober)
+        if shift is not None:
+            shifts.append(shift)
+
+    for shift in shifts:
+        for team_id in shift.team_ids:
+            if team_id not in teams:
+                teams[team_id] = Team(id=team_id, name=name_from_id(team_id), declared=False)
+                diags.warning(
+                    shift.source / team_id,
+                    f"team '{team_id}' is not in teams.yaml; named '{name_from_id(team_id)}'",
+                )
+    shifts.sort(key=lambda s: (s.start, s.id))
+    return Site(config=config, root=content.parent, content=content,
+                teams=dict(sorted(teams.items())), shifts=tuple(shifts))  # fmt: skip
+
+
+def load_shift(
+    folder: Path, config: SiteConfig, teams: dict[str, Team], diags: Diagnostics, prober: Prober
+) -> Shift | None:
+    shift_id = slugify(folder.name)
+    if shift_id != folder.name:
+        diags.error(folder, f"shift folder name is its URL: use lowercase letters, digits and "
+                            f"hyphens, e.g. '{shift_id or 'volgdienst'}'")  # fmt: skip
+        return None
+    meta = _read_shift_yaml(folder / "shift.yaml", config, diags)
+    if meta is None:
+        return None
+
+    posts: list[Post] = []
+    team_ids: list[str] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if not entry.is_dir() or is_hidden_dir(entry.name):
+            if entry.is_file() and entry.name != "shift.yaml" and not is_temporary(entry.name):
+                diags.warning(Path(entry.path), "ignored: files belong in a team folder")
+            continue
+        team_id = slugify(entry.name)
+        if team_id != entry.name:
+            diags.error(Path(entry.path), f"team folder name is its id: use lowercase letters, "
+                                          f"digits and hyphens, e.g. '{team_id}'")  # fmt: skip
+            continue
+        team_ids.append(team_id)
+        ctx = ShiftContext(shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober)
+        posts.extend(load_team_folder(Path(entry.path), ctx, diags))
+
+    posts.sort(key=lambda p: (p.time, p.id))
+    return Shift(
+        id=shift_id, source=folder, title=meta["title"], start=meta["start"], end=meta["end"],
+        description=meta["description"], order=meta["order"], delay=meta["delay"],
+        team_ids=tuple(team_ids), posts=tuple(posts),
+    )  # fmt: skip
+
+
+def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> list[Post]:
+    post_files: dict[str, Path] = {}
+    photo_files: list[Path] = []
+    for entry in os.scandir(folder):
+        name = entry.name
+        if is_temporary(name):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir():
+            continue  # e.g. a folder of shared photos referenced from front matter
+        suffix = path.suffix.lower()
+        if suffix in POST_SUFFIXES:
+            post_files[path.stem] = path
+        elif suffix in PHOTO_SUFFIXES:
+            photo_files.append(path)
+        else:
+            diags.warning(path, "ignored: not a post (.md) or photo (JPEG, PNG, WebP, HEIC)")
+
+    by_post: dict[str, list[tuple[int, Path]]] = {stem: [] for stem in post_files}
+    lone: list[Path] = []
+    for photo in photo_files:
+        owner = photo_owner(photo.stem, set(post_files))
+        if owner is None:
+            lone.append(photo)
+        else:
+            by_post[owner[0]].append((owner[1], photo))
+
+    posts: list[Post] = []
+    seen: dict[str, Path] = {}
+
+    def keep(post: Post | None) -> None:
+        if post is None:
+            return
+        if post.id in seen:
+            diags.error(post.source, f"has the same id '{post.id}' as {seen[post.id].name}; "
+                                     "rename one of them")  # fmt: skip
+            return
+        seen[post.id] = post.source
+        posts.append(post)
+
+    for stem in sorted(post_files):
+        photos = [p for _, p in sorted(by_post[stem], key=lambda item: (item[0], item[1].name))]
+        keep(read_post(post_files[stem], photos, ctx, diags))
+    for photo in sorted(lone):
+        keep(read_lone_photo(photo, ctx, diags))
+    return posts
+
+
+def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict[str, Any] | None:
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        diags.error(path, exc.message, exc.line)
+        return None
+    except UnicodeDecodeError:
+        diags.error(path, "not UTF-8 text")
+        return None
+    if not isinstance(data, YamlMap):
+        diags.error(path, "must be a mapping with title:, start: and end:", 1)
+        return None
+    for key in data:
+        if key not in SHIFT_KEYS:
+            diags.warning(path, f"unknown key '{key}' (known: {', '.join(SHIFT_KEYS)})",
+                          data.line_of(key))  # fmt: skip
+    ok = True
+    result: dict[str, Any] = {
+        "description": "", "order": Order.AUTO, "delay": config.delay,
+    }  # fmt: skip
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        diags.error(path, "title: is required (the shift's name)", data.line_of("title"))
+        ok = False
+    else:
+        result["title"] = title.strip()
+    for key in ("start", "end"):
+        if key not in data:
+            diags.error(path, f"{key}: is required, e.g. {key}: 2026-10-24 19:00", 1)
+            ok = False
+            continue
+        try:
+            resolved = parse_datetime(str(data[key]), config.tz)
+        except TimeError as exc:
+            diags.error(path, f"{key}: {exc}", data.line_of(key))
+            ok = False
+            continue
+        if resolved.warning:
+            diags.warning(path, f"{key}: {resolved.warning}", data.line_of(key))
+        result[key] = resolved.instant
+    if ok and result["end"] <= result["start"]:
+        diags.error(path, "end: must be after start", data.line_of("end"))
+        ok = False
+    if ok and result["end"] - result["start"] > timedelta(days=7):
+        diags.warning(path, "the shift lasts more than a week; is end: right?", data.line_of("end"))
+    description = data.get("description")
+    if description is not None:
+        if not isinstance(description, str):
+            diags.error(path, "description: must be text (Markdown)", data.line_of("description"))
+            ok = False
+        else:
+            result["description"] = description
+    if "order" in data:
+        try:
+            result["order"] = Order(str(data["order"]))
+        except ValueError:
+            diags.error(path, "order: must be auto, newest-first or oldest-first",
+                        data.line_of("order"))  # fmt: skip
+            ok = False
+    if "delay" in data:
+        try:
+            result["delay"] = parse_duration(data["delay"])
+        except TimeError as exc:
+            diags.error(path, f"delay: {exc}", data.line_of("delay"))
+            ok = False
+    return result if ok else None

@@ -1,0 +1,115 @@
+"""The content model: what a site is, independent of files and of HTML.
+
+Frozen dataclasses; every instant is an aware datetime in UTC. Markdown stays Markdown here:
+turning it into HTML is the renderer's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+
+from followshift.config import SiteConfig
+
+
+class Order(str, Enum):
+    AUTO = "auto"
+    NEWEST_FIRST = "newest-first"
+    OLDEST_FIRST = "oldest-first"
+
+
+class Status(str, Enum):
+    UPCOMING = "upcoming"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    region: str = ""
+    color: str = "#1f3b73"
+    avatar: Path | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    declared: bool = True  # False: named from its folder, not in teams.yaml
+
+
+@dataclass(frozen=True)
+class Photo:
+    source: Path
+    alt: str  # never empty: a fallback is made when front matter has none
+    width: int  # upright size of the original
+    height: int
+    blur: tuple[tuple[int, int, int, int], ...] = ()
+    alt_given: bool = True
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str  # the file stem: stable while the time is corrected
+    shift_id: str
+    team_id: str
+    source: Path
+    time: datetime
+    body: str  # Markdown
+    title: str = ""
+    author: str = ""
+    photos: tuple[Photo, ...] = ()
+    pinned: bool = False
+    draft: bool = False
+    updated: datetime | None = None
+    line_offset: int = 0  # lines before the Markdown body, for diagnostics
+
+    def public_from(self, delay: timedelta) -> datetime:
+        return self.time + delay
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: str  # the folder name: its URL slug
+    source: Path
+    title: str
+    start: datetime
+    end: datetime
+    description: str = ""  # Markdown
+    order: Order = Order.AUTO
+    delay: timedelta = timedelta()
+    team_ids: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()  # by instant, then id
+
+    def status(self, now: datetime) -> Status:
+        if now < self.start:
+            return Status.UPCOMING
+        return Status.LIVE if now < self.end else Status.ENDED
+
+    def public_posts(self, now: datetime, drafts: bool = False) -> tuple[Post, ...]:
+        """What readers may see at `now`: no drafts, nothing before its time plus the delay."""
+        return tuple(
+            p for p in self.posts if (drafts or not p.draft) and p.public_from(self.delay) <= now
+        )
+
+    def next_publication(self, now: datetime, drafts: bool = False) -> datetime | None:
+        """When the next scheduled post becomes public (watch publishes it then)."""
+        times = [
+            p.public_from(self.delay)
+            for p in self.posts
+            if (drafts or not p.draft) and p.public_from(self.delay) > now
+        ]
+        return min(times, default=None)
+
+    def newest_first(self, now: datetime) -> bool:
+        if self.order is Order.AUTO:
+            return self.status(now) is not Status.ENDED
+        return self.order is Order.NEWEST_FIRST
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    root: Path  # the folder that holds content/ (and templates/, .followshift-cache/)
+    content: Path
+    teams: dict[str, Team] = field(default_factory=dict)
+    shifts: tuple[Shift, ...] = ()

@@ -1,0 +1,266 @@
+"""One post file (or one lone photo) → a Post, or diagnostics saying why not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from followshift.content.files import slugify
+from followshift.content.frontmatter import split_front_matter
+from followshift.content.model import Photo, Post
+from followshift.content.times import (
+    Resolved,
+    TimeError,
+    clock_from_filename,
+    localize,
+    parse_post_time,
+    place_in_shift,
+)
+from followshift.content.yamlio import YamlError, YamlMap
+from followshift.diagnostics import Diagnostics
+from followshift.images import ImageError, ProbeInfo
+
+POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")
+STATUSES = ("draft", "published")
+
+
+class PostError(Exception):
+    """Why a post cannot be published; line is the file line of the offending key."""
+
+    def __init__(self, message: str, line: int | None = None, path: Path | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.path = path
+
+
+@dataclass(frozen=True)
+class ShiftContext:
+    shift_id: str
+    team_id: str
+    shift_dir: Path
+    start: datetime
+    end: datetime
+    tz: ZoneInfo
+    probe: Callable[[Path], ProbeInfo]  # raises ImageError
+
+
+def read_post(
+    path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics
+) -> Post | None:
+    try:
+        return _read_post(path, stem_photos, ctx, diags)
+    except PostError as exc:
+        diags.error(exc.path or path, exc.message, exc.line)
+    except YamlError as exc:
+        diags.error(path, exc.message, exc.line)
+    except UnicodeDecodeError:
+        diags.error(path, "not UTF-8 text; save the file as UTF-8")
+    except OSError as exc:
+        diags.error(path, f"cannot be read: {exc.strerror or exc}")
+    return None
+
+
+def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post | None:
+    """A photo with no post of its name: a photo-only post timed by its name or EXIF."""
+    try:
+        photo, info = _photo(path, "", (), ctx)
+        resolved = _time_from_name_or_exif(path.stem, info, ctx)
+    except PostError as exc:
+        diags.error(exc.path or path, exc.message, exc.line)
+        return None
+    if resolved.warning:
+        diags.warning(path, resolved.warning)
+    diags.warning(path, "photo has no alt text; add a post file with photos: and alt:")
+    return Post(
+        id=slugify(path.stem), shift_id=ctx.shift_id, team_id=ctx.team_id, source=path,
+        time=resolved.instant, body="", photos=(photo,),
+    )  # fmt: skip
+
+
+def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics) -> Post:
+    parsed = split_front_matter(path.read_text(encoding="utf-8"))
+    meta = parsed.meta
+    for key in meta:
+        if key not in POST_KEYS:
+            diags.warning(path, f"unknown key '{key}' (known: {', '.join(POST_KEYS)})",
+                          meta.line_of(key))  # fmt: skip
+
+    title = _optional_text(meta, "title")
+    author = _optional_text(meta, "author")
+    status = _optional_text(meta, "status") or "published"
+    if status not in STATUSES:
+        raise PostError(
+            f"status: must be draft or published, not '{status}'", meta.line_of("status")
+        )
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise PostError("pinned: must be true or false", meta.line_of("pinned"))
+
+    photos: list[Photo] = []
+    infos: list[ProbeInfo] = []
+    if "photos" in meta:
+        listed = _listed_photos(path, meta, ctx)
+        for photo, info in listed:
+            photos.append(photo)
+            infos.append(info)
+        listed_files = {p.source for p in photos}
+        for extra in stem_photos:
+            if extra not in listed_files:
+                diags.warning(extra, f"not listed under photos: in {path.name}; not published")
+    else:
+        for file in stem_photos:
+            photo, info = _photo(file, "", (), ctx)
+            photos.append(photo)
+            infos.append(info)
+    for photo in photos:
+        if not photo.alt:
+            diags.warning(path, f"photo {photo.source.name} has no alt text; add alt: under photos:",
+                          meta.line_of("photos") if "photos" in meta else None)  # fmt: skip
+
+    if "time" in meta:
+        try:
+            resolved = parse_post_time(meta["time"], ctx.start, ctx.end, ctx.tz)
+        except TimeError as exc:
+            raise PostError(f"time: {exc}", meta.line_of("time")) from None
+        time_line: int | None = meta.line_of("time")
+    else:
+        resolved = _time_from_name_or_exif(path.stem, infos[0] if infos else None, ctx)
+        time_line = None
+    if resolved.warning:
+        diags.warning(path, resolved.warning, time_line)
+
+    updated = None
+    if "updated" in meta:
+        try:
+            upd = parse_post_time(meta["updated"], ctx.start, ctx.end, ctx.tz)
+        except TimeError as exc:
+            raise PostError(f"updated: {exc}", meta.line_of("updated")) from None
+        updated = upd.instant
+        if updated < resolved.instant:
+            diags.warning(path, "updated: is before the post's own time", meta.line_of("updated"))
+
+    if not parsed.body.strip() and not photos and not title:
+        raise PostError("the post is empty: write some text, a title or add a photo")
+
+    return Post(
+        id=slugify(path.stem), shift_id=ctx.shift_id, team_id=ctx.team_id, source=path,
+        time=resolved.instant, body=parsed.body, title=title, author=author,
+        photos=tuple(photos), pinned=pinned, draft=status == "draft", updated=updated,
+        line_offset=parsed.body_line - 1,
+    )  # fmt: skip
+
+
+def _optional_text(meta: YamlMap, key: str) -> str:
+    value = meta.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PostError(f"{key}: must be text", meta.line_of(key))
+    return str(value).strip()
+
+
+def _time_from_name_or_exif(stem: str, info: ProbeInfo | None, ctx: ShiftContext) -> Resolved:
+    clock = clock_from_filename(stem)
+    if clock is not None:
+        return place_in_shift(clock, ctx.start, ctx.end, ctx.tz)
+    if info is not None and info.taken is not None:
+        if info.taken_offset is not None:
+            aware = info.taken.replace(tzinfo=timezone(info.taken_offset))
+            return Resolved(aware)
+        return localize(info.taken, ctx.tz)
+    raise PostError(
+        "no time: add 'time: HH:MM' to the front matter, or start the file name with HHMM "
+        "(e.g. 1915-weekmarkt.md)"
+    )
+
+
+def _listed_photos(path: Path, meta: YamlMap, ctx: ShiftContext) -> list[tuple[Photo, ProbeInfo]]:
+    line = meta.line_of("photos")
+    entries = meta["photos"]
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise PostError("photos: must be a list of '- file: name.jpg' entries", line)
+    result = []
+    for entry in entries:
+        entry_line = entry.line if isinstance(entry, YamlMap) else line
+        if isinstance(entry, str):
+            entry = YamlMap({"file": entry}, {}, line)
+        if not isinstance(entry, YamlMap) or not isinstance(entry.get("file"), str):
+            raise PostError("photos: each entry needs file: (and alt:)", entry_line)
+        for key in entry:
+            if key not in ("file", "alt", "blur"):
+                raise PostError(f"photos: unknown key '{key}' (known: file, alt, blur)",
+                                entry.line_of(key))  # fmt: skip
+        file = _confined(path.parent, entry["file"], ctx.shift_dir, entry.line_of("file"))
+        alt = entry.get("alt") or ""
+        if not isinstance(alt, str):
+            raise PostError("alt: must be text", entry.line_of("alt"))
+        blur = _blur_regions(entry.get("blur"), entry.line_of("blur"))
+        result.append(_photo(file, alt.strip(), blur, ctx, entry.line_of("file")))
+    return result
+
+
+def _confined(folder: Path, name: str, shift_dir: Path, line: int) -> Path:
+    """A photo path may not leave its shift folder: no absolute paths, no symlinks out."""
+    if (
+        PurePosixPath(name).is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or (PureWindowsPath(name).drive)
+    ):
+        raise PostError(f"photo '{name}' must be a path relative to the post", line)
+    candidate = folder / name
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise PostError(f"photo '{name}' does not exist", line) from None
+    if not real.is_relative_to(shift_dir.resolve()):
+        raise PostError(
+            f"photo '{name}' is outside the shift folder; photos must be inside it", line
+        )
+    return candidate
+
+
+def _blur_regions(value: Any, line: int) -> tuple[tuple[int, int, int, int], ...]:
+    if value is None:
+        return ()
+    message = "blur: must be a list of [x, y, width, height] regions in pixels"
+    if not isinstance(value, list):
+        raise PostError(message, line)
+    if len(value) == 4 and all(isinstance(v, int) for v in value):
+        value = [value]  # a single region written flat
+    regions = []
+    for region in value:
+        if (
+            not isinstance(region, list)
+            or len(region) != 4
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in region)
+            or region[2] == 0
+            or region[3] == 0
+        ):
+            raise PostError(message, line)
+        regions.append((region[0], region[1], region[2], region[3]))
+    return tuple(regions)
+
+
+def _photo(
+    file: Path, alt: str, blur: tuple[tuple[int, int, int, int], ...], ctx: ShiftContext,
+    line: int | None = None,
+) -> tuple[Photo, ProbeInfo]:  # fmt: skip
+    if file.is_symlink():
+        _confined(file.parent, file.name, ctx.shift_dir, line or 0)
+    try:
+        info = ctx.probe(file)
+    except ImageError as exc:
+        raise PostError(f"photo {file.name}: {exc}", line) from None
+    for x, y, w, h in blur:
+        if x >= info.width or y >= info.height:
+            raise PostError(
+                f"blur region [{x}, {y}, {w}, {h}] lies outside {file.name} "
+                f"({info.width}×{info.height})", line)  # fmt: skip
+    return Photo(source=file, alt=alt, width=info.width, height=info.height, blur=blur), info

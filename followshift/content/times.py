@@ -1,0 +1,204 @@
+"""Times: how the text an officer wrote becomes an instant.
+
+Rules (documented in docs/content.md):
+- A naive local time is read in the site time zone, never as UTC.
+- A time the clock shows twice (the night summer time ends) is read as the FIRST occurrence (still
+  summer time, the earlier instant); a time the clock never shows (the night summer time starts)
+  is moved forward by the gap (02:30 becomes 03:30 summer time). Both give a warning that asks
+  for an explicit UTC offset.
+- A time without a date falls on the day that puts it inside the shift.
+Every instant leaves this module in UTC; pages convert to the site time zone for display.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+_CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_FILENAME = re.compile(r"^(\d{2})(\d{2})(?!\d)")
+_DURATION = re.compile(r"(\d+)\s*(h|m|min|s)", re.IGNORECASE)
+
+
+class TimeError(ValueError):
+    """Text that is not a time we understand; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An instant, always in UTC: Python compares two datetimes of one ZoneInfo by wall time,
+    ignoring `fold`, which would misorder the doubled hour of the night summer time ends."""
+
+    instant: datetime
+    warning: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "instant", self.instant.astimezone(UTC))
+
+
+def parse_duration(text: str | int) -> timedelta:
+    """`15m`, `1h30m`, `90s`, `0`; a bare number is minutes."""
+    if isinstance(text, bool):
+        raise TimeError(f"'{text}' is not a duration such as 15m or 1h30m")
+    if isinstance(text, int):
+        return timedelta(minutes=text)
+    value = text.strip().replace(" ", "")
+    if value.isdigit():
+        return timedelta(minutes=int(value))
+    parts = _DURATION.findall(value)
+    if not parts or "".join(n + u for n, u in parts).lower() != value.lower():
+        raise TimeError(f"'{text}' is not a duration such as 15m or 1h30m")
+    total = timedelta()
+    for number, unit in parts:
+        unit = unit.lower()
+        total += timedelta(
+            hours=int(number) if unit == "h" else 0,
+            minutes=int(number) if unit in ("m", "min") else 0,
+            seconds=int(number) if unit == "s" else 0,
+        )
+    return total
+
+
+def parse_clock(text: str) -> time:
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise TimeError(f"'{text}' is not a time such as 19:15")
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise TimeError(f"'{text}' is not a valid time of day")
+    return time(hour, minute, second)
+
+
+def clock_from_filename(stem: str) -> time | None:
+    """`1915-weekmarkt` → 19:15; None when the name does not start with a valid HHMM."""
+    match = _FILENAME.match(stem)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def localize(naive: datetime, tz: tzinfo) -> Resolved:
+    """Attaches the site time zone to a wall-clock time, resolving DST edges as documented."""
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return Resolved(first)
+    # Round-tripping through UTC tells a repeated wall time from one that never happens.
+    if _wall(first) == naive and _wall(second) == naive:
+        return Resolved(
+            first,
+            f"{_fmt(naive)} occurs twice in {tz} (summer time ends); read as the first, "
+            f"{_fmt_offset(first)}; write the UTC offset to be sure, e.g. "
+            f"{naive.isoformat(timespec='minutes')}{_offset(second)} for the second",
+        )
+    # Nonexistent: fold=0 carries the offset from before the gap, which lands after it.
+    moved = first.astimezone(UTC).astimezone(tz)
+    return Resolved(
+        moved,
+        f"{_fmt(naive)} does not exist in {tz} (summer time starts); read as "
+        f"{_fmt(moved.replace(tzinfo=None))} {_offset(moved)}; write the UTC offset to be sure",
+    )
+
+
+def parse_datetime(text: str, tz: tzinfo) -> Resolved:
+    """`2026-10-24 19:15`, `2026-10-24T19:15:00`, optionally with `Z` or `+02:00`."""
+    match = _DATETIME.match(text.strip())
+    if not match:
+        raise TimeError(f"'{text}' is not a date and time such as 2026-10-24 19:15")
+    try:
+        naive = datetime(
+            int(match[1]), int(match[2]), int(match[3]),
+            int(match[4]), int(match[5]), int(match[6] or 0),
+        )  # fmt: skip
+    except ValueError as exc:
+        raise TimeError(f"'{text}' is not a valid date and time: {exc}") from None
+    offset = match[7]
+    if offset is None:
+        return localize(naive, tz)
+    if offset == "Z":
+        return Resolved(naive.replace(tzinfo=UTC))
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    if delta >= timedelta(hours=24):
+        raise TimeError(f"'{text}' has an impossible UTC offset")
+    return Resolved(naive.replace(tzinfo=timezone(sign * delta)))
+
+
+def place_in_shift(clock: time, start: datetime, end: datetime, tz: tzinfo) -> Resolved:
+    """Puts a bare time of day on the date that puts it inside the shift [start, end].
+
+    Outside every candidate day, the nearest one is taken and a warning says so.
+    """
+    first_day = start.astimezone(tz).date() - timedelta(days=1)
+    last_day = end.astimezone(tz).date() + timedelta(days=1)
+    candidates: list[Resolved] = []
+    day = first_day
+    while day <= last_day:
+        candidates.append(localize(datetime.combine(day, clock), tz))
+        day += timedelta(days=1)
+    inside = [c for c in candidates if start <= c.instant <= end]
+    if inside:
+        return inside[0]
+    nearest = min(candidates, key=lambda c: _distance(c.instant, start, end))
+    return Resolved(
+        nearest.instant,
+        _join(
+            nearest.warning,
+            f"{clock.strftime('%H:%M')} is outside the shift ({_fmt_local(start, tz)} to "
+            f"{_fmt_local(end, tz)}); read as {_fmt_local(nearest.instant, tz)}",
+        ),
+    )
+
+
+def parse_post_time(value: object, start: datetime, end: datetime, tz: tzinfo) -> Resolved:
+    """A front-matter `time` (or `updated`): a time of day or a full date-time."""
+    if isinstance(value, datetime | date):
+        raise TimeError(f"'{value}' is not a time such as 19:15")
+    text = str(value).strip()
+    if re.fullmatch(r"\d{3,4}", text):  # `time: 1915` (YAML reads it as a number)
+        text = f"{text[:-2]}:{text[-2:]}"
+    if _CLOCK.match(text):
+        return place_in_shift(parse_clock(text), start, end, tz)
+    return parse_datetime(text, tz)
+
+
+def _distance(instant: datetime, start: datetime, end: datetime) -> timedelta:
+    if instant < start:
+        return start - instant
+    return instant - end if instant > end else timedelta()
+
+
+def _wall(aware: datetime) -> datetime:
+    return aware.astimezone(UTC).astimezone(aware.tzinfo).replace(tzinfo=None, fold=0)
+
+
+def _offset(aware: datetime) -> str:
+    total = int(aware.utcoffset().total_seconds())  # type: ignore[union-attr]
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _fmt(naive: datetime) -> str:
+    return naive.strftime("%Y-%m-%d %H:%M")
+
+
+def _fmt_offset(aware: datetime) -> str:
+    return f"{_fmt(aware.replace(tzinfo=None))} {_offset(aware)}"
+
+
+def _fmt_local(aware: datetime, tz: tzinfo) -> str:
+    return _fmt(aware.astimezone(tz).replace(tzinfo=None))
+
+
+def _join(*parts: str | None) -> str:
+    return "; ".join(p for p in parts if p)

@@ -1,0 +1,300 @@
+"""The output writer: followshift owns the site folder through this module alone.
+
+It stages every generated file, writes each one atomically (temp file in the same folder plus
+os.replace), leaves files whose bytes did not change untouched, refuses two producers of one
+path, keeps a manifest of what followshift wrote, prunes stale files listed in the previous
+manifest, and refuses to touch a non-empty folder that followshift did not make. Nothing is ever
+deleted that the previous manifest does not list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+MANIFEST_NAME = ".followshift-manifest.json"
+_CHUNK = 1024 * 1024
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+# ':' would name a drive or an NTFS alternate data stream on Windows; NUL is never valid.
+_BAD_CHARS = frozenset("\\:\0")
+# Litter the file manager drops into any folder it shows; it does not make a folder foreign.
+_OS_LITTER = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+class OutputError(Exception):
+    """A problem with the output folder the user must fix (message is one line, user-facing)."""
+
+
+class ForeignOutputError(OutputError):
+    """The folder exists, is not empty and has no manifest, so followshift did not make it."""
+
+
+class DuplicateOutputError(OutputError):
+    """Two outputs claim the same path."""
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int  # files created or replaced
+    unchanged: int  # files whose bytes were already right
+    removed: int  # stale files pruned
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sha256_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _check_relpath(relpath: object) -> str:
+    if not isinstance(relpath, str) or not relpath:
+        raise OutputError(f"output path {relpath!r} is empty or not a string")
+    if relpath.startswith("/") or _BAD_CHARS & set(relpath):
+        raise OutputError(f"output path {relpath!r} must be relative and use '/' only")
+    if any(part in ("", ".", "..") for part in relpath.split("/")):
+        raise OutputError(f"output path {relpath!r} has an empty, '.' or '..' part")
+    if relpath.casefold() == MANIFEST_NAME:
+        raise OutputError(f"output path {relpath!r} is reserved for followshift's manifest")
+    return relpath
+
+
+def _retry(action: Callable[[], object]) -> None:
+    # On Windows a virus scanner or a browser serving the file may hold it open for a moment.
+    for delay in (0.05, 0.1, 0.2, 0.4):
+        try:
+            action()
+            return
+        except PermissionError:
+            time.sleep(delay)
+    action()
+
+
+def _write_atomic(target: Path, data: bytes | Path) -> None:
+    # Own temp name instead of tempfile.mkstemp: mkstemp creates mode 0600, which web servers
+    # could not read; open() honours the umask like any normally written file.
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            with tmp.open("xb") as f:
+                f.write(data)
+        _retry(lambda: os.replace(tmp, target))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
+    """Returns (files, pending) or None when there is no manifest."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise OutputError(f"cannot read {path}: {e.strerror or e}") from e
+    corrupt = f"{path} is corrupt; empty the output folder or choose another one with --out"
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except ValueError as e:
+        raise OutputError(corrupt) from e
+    if not isinstance(doc, dict) or doc.get("generator") != "followshift":
+        raise OutputError(corrupt)
+    if doc.get("version") != 1:
+        raise OutputError(f"{path} has unknown version {doc.get('version')!r}; update followshift")
+    files, pending = doc.get("files"), doc.get("pending", [])
+    if not isinstance(files, dict) or not isinstance(pending, list):
+        raise OutputError(corrupt)
+    pending = set(pending)
+    try:
+        # A tampered manifest must not be able to steer pruning outside the folder.
+        for rel in [*files, *pending]:
+            _check_relpath(rel)
+    except OutputError as e:
+        raise OutputError(corrupt) from e
+    if not all(isinstance(sha, str) and _SHA_RE.fullmatch(sha) for sha in files.values()):
+        raise OutputError(corrupt)
+    return {rel: sha for rel, sha in files.items() if rel not in pending}, pending
+
+
+def _digest(data: bytes | Path) -> tuple[str, int]:
+    return _sha256_file(data) if isinstance(data, Path) else (sha256_bytes(data), len(data))
+
+
+def _is_file(path: Path) -> os.stat_result | None:
+    try:
+        st = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):  # the latter: a file stands in for a folder
+        return None
+    return st if stat.S_ISREG(st.st_mode) else None
+
+
+class Output:
+    """Stages a build's files in memory (or as source Paths) and publishes them in commit()."""
+
+    def __init__(self, root: Path) -> None:
+        """Opens root for writing; refuses a file, a foreign folder or a corrupt manifest."""
+        self.root = Path(root)
+        self._manifest = self.root / MANIFEST_NAME
+        self._old: dict[str, str] = {}
+        # Written by an interrupted commit: ours to prune, but their hash is unknown.
+        self._pending: set[str] = set()
+        self._staged: dict[str, bytes | Path] = {}
+        self._keys: dict[str, str] = {}  # casefolded path -> staged path
+        self._dirs: dict[str, str] = {}  # casefolded folder -> a staged path inside it
+        if self.root.exists() and not self.root.is_dir():
+            raise OutputError(f"{self.root} is a file, not a folder; choose a folder for the site")
+        if not self.root.is_dir():
+            return
+        try:
+            old = _read_manifest(self._manifest)
+            litter = (p.name.casefold() in _OS_LITTER for p in self.root.iterdir())
+            if old is None and not all(litter):
+                raise ForeignOutputError(
+                    f"{self.root} was not made by followshift (no {MANIFEST_NAME}) and will not "
+                    "be touched; use an empty folder or choose another one with --out"
+                )
+        except OSError as e:
+            raise OutputError(f"cannot read {self.root}: {e.strerror or e}") from e
+        if old is not None:
+            self._old, self._pending = old
+
+    @property
+    def staged(self) -> Mapping[str, bytes | Path]:
+        return MappingProxyType(self._staged)
+
+    def add(self, relpath: str, data: bytes | Path) -> None:
+        """Stages one output: bytes, or a Path whose bytes are copied at commit."""
+        _check_relpath(relpath)
+        if not isinstance(data, bytes | Path):
+            raise TypeError(f"output data for {relpath!r} must be bytes or Path")
+        key = relpath.casefold()
+        if key in self._keys:
+            other = self._keys[key]
+            if other == relpath:
+                raise DuplicateOutputError(f"two outputs want to write {relpath!r}")
+            # One file on Windows and macOS, so the site would differ between platforms.
+            raise DuplicateOutputError(f"outputs {other!r} and {relpath!r} differ only in case")
+        if key in self._dirs:
+            raise OutputError(f"output {relpath!r} is also the folder of {self._dirs[key]!r}")
+        parts = key.split("/")
+        folders = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        for folder in folders:
+            if folder in self._keys:
+                raise OutputError(f"output {relpath!r} lies inside file {self._keys[folder]!r}")
+        self._staged[relpath] = data
+        self._keys[key] = relpath
+        for folder in folders:
+            self._dirs.setdefault(folder, relpath)
+
+    def discard(self) -> None:
+        """Drops everything staged without touching the disk."""
+        self._staged.clear()
+        self._keys.clear()
+        self._dirs.clear()
+
+    def commit(self) -> WriteStats:
+        """Writes what is staged, prunes stale files and writes the new manifest."""
+        try:
+            stats = self._commit()
+        except OSError as e:
+            where = f" ({e.filename})" if e.filename else ""
+            raise OutputError(f"cannot update {self.root}: {e.strerror or e}{where}") from e
+        self.discard()
+        return stats
+
+    def _target(self, relpath: str) -> Path:
+        return self.root.joinpath(*relpath.split("/"))
+
+    def _commit(self) -> WriteStats:
+        new: dict[str, str] = {}
+        to_write: list[str] = []
+        for rel, data in sorted(self._staged.items()):
+            sha, size = _digest(data)
+            new[rel] = sha
+            st = _is_file(self._target(rel))
+            # Trust the manifest plus the size instead of reading every file back.
+            if self._old.get(rel) != sha or st is None or st.st_size != size:
+                to_write.append(rel)
+        owned = set(self._old) | self._pending
+        stale = sorted(owned - set(new))
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        if to_write:
+            # Record the files about to appear first, so a crash never leaves files we wrote that
+            # the next build would treat as foreign, nor trusts a hash that never reached disk.
+            writing = set(to_write)
+            self._old = {rel: sha for rel, sha in self._old.items() if rel not in writing}
+            self._pending |= writing
+            self._write_manifest(self._old, self._pending)
+
+        # A stale file or folder may stand where a new file or folder must go.
+        blocking = [rel for rel in stale if self._blocks(rel)]
+        removed = self._prune(blocking)
+        for rel in to_write:
+            target = self._target(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise OutputError(f"cannot write {rel!r}: a folder is in its place")
+            _write_atomic(target, self._staged[rel])
+        removed += self._prune(set(stale) - set(blocking))
+        self._write_manifest(new, set())
+        self._old, self._pending = new, set()
+        return WriteStats(len(to_write), len(new) - len(to_write), removed)
+
+    def _blocks(self, rel: str) -> bool:
+        parts = rel.casefold().split("/")
+        folders = ("/".join(parts[:i]) for i in range(1, len(parts)))
+        return "/".join(parts) in self._dirs or any(f in self._keys for f in folders)
+
+    def _prune(self, relpaths: Iterable[str]) -> int:
+        removed, folders = 0, set()
+        for rel in relpaths:
+            target = self._target(rel)
+            if _is_file(target) is None:
+                continue  # already gone, or the user put something else there
+            if self._is_staged_file(target, rel):
+                continue  # a case-only rename on a case-insensitive disk: it is the new file
+            _retry(target.unlink)
+            removed += 1
+            folders.update(p for p in target.parents if self.root in p.parents)
+        for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+            # rmdir fails on anything still inside, so files the user put there keep their folder.
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        return removed
+
+    def _is_staged_file(self, target: Path, rel: str) -> bool:
+        same = self._keys.get(rel.casefold())
+        try:
+            return same is not None and os.path.samefile(target, self._target(same))
+        except OSError:
+            return False
+
+    def _write_manifest(self, files: dict[str, str], pending: set[str]) -> None:
+        doc: dict[str, object] = {"generator": "followshift", "version": 1, "files": files}
+        if pending:
+            doc["pending"] = sorted(pending)
+        data = (json.dumps(doc, sort_keys=True, indent=2) + "\n").encode("utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            if self._manifest.read_bytes() == data:
+                return
+        _write_atomic(self._manifest, data)

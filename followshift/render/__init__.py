@@ -1,0 +1,1 @@
+"""Rendering: the model → a mapping of output paths to bytes. Never touches site/."""

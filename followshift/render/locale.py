@@ -1,0 +1,72 @@
+"""The page language: UI text from the theme's gettext catalogs, dates and times from Babel.
+
+Catalogs are plain .po files in `<theme>/locales/<lang>/LC_MESSAGES/messages.po`, compiled in
+memory when a build starts, so a theme author edits text without a compile step. English is the
+source language of the templates.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+
+def load_translations(locale_dirs: list[Path], language: str) -> NullTranslations:
+    """The first catalog found for `language` in the theme search path; English needs none."""
+    for folder in locale_dirs:
+        po = folder / language / "LC_MESSAGES" / "messages.po"
+        if po.is_file():
+            with po.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return Translations(buffer)
+    return NullTranslations()
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Dates and times in the site's language and time zone."""
+
+    language: str
+    tz: tzinfo
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.language)
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.tz)
+
+    def time(self, instant: datetime) -> str:
+        return format_time(instant, "short", tzinfo=self.tz, locale=self.language)
+
+    def date(self, instant: datetime) -> str:
+        return format_date(self.local(instant).date(), "full", locale=self.language)
+
+    def short_date(self, instant: datetime) -> str:
+        return format_date(self.local(instant).date(), "medium", locale=self.language)
+
+    def datetime(self, instant: datetime) -> str:
+        """`zaterdag 24 oktober 2026 om 19:15`, joined the way the locale joins them."""
+        pattern = self.locale.datetime_formats["long"]
+        return str(pattern).format(self.time(instant), self.date(instant))
+
+    def day_time(self, instant: datetime) -> str:
+        """`za 24 okt, 19:15`: the compact form for times that need their day."""
+        day = format_skeleton("MMMEd", self.local(instant), locale=self.language)
+        pattern = self.locale.datetime_formats["short"]
+        return str(pattern).format(self.time(instant), day)
+
+    def iso(self, instant: datetime) -> str:
+        """For <time datetime> and feeds: local wall time with its UTC offset."""
+        return self.local(instant).isoformat(timespec="seconds")

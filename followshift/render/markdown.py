@@ -1,0 +1,56 @@
+"""Markdown → sanitised HTML.
+
+Python-Markdown renders, nh3 (Ammonia) sanitises with an allow-list: no script, style, iframe or
+img (photos go through the photo pipeline, never a raw <img> to an original), no on* attributes,
+only http(s)/mailto/tel links, and every link gets rel="noopener".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+import markdown as md
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "code", "pre", "hr", "h2", "h3", "h4",
+    "table", "thead", "tbody", "tr", "th", "td", "abbr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_EXTENSIONS = ["sane_lists", "tables", "smarty", "toc"]
+# toc's baselevel shifts headings down one level: a post's "# Kop" must not become a second <h1>
+# on the page. The ids it adds are dropped by the sanitiser (they would collide between posts).
+_CONFIG = {
+    "smarty": {"substitutions": {"left-double-quote": "“", "right-double-quote": "”"}},
+    "toc": {"baselevel": 2},
+}
+
+
+def render_markdown(text: str) -> str:
+    """Safe HTML for a post body or shift description; cached by content."""
+    if not text.strip():
+        return ""
+    return _render(hashlib.blake2b(text.encode(), digest_size=16).digest(), text)
+
+
+@lru_cache(maxsize=65536)
+def _render(_key: bytes, text: str) -> str:
+    html = md.markdown(
+        text, extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html"
+    )
+    return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+        clean_content_tags={"script", "style"},
+    ).strip()

@@ -1,0 +1,174 @@
+"""The model → every output file as bytes: pages, assets, sitemap, robots.txt.
+
+One function per kind of page; each says which template renders it and with what. Paths and
+URLs come from `routes`; links in pages are relative to the page (`root` is the way back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from followshift.content.model import Site, Status
+from followshift.render import routes
+from followshift.render.colors import text_on
+from followshift.render.locale import Formatter
+from followshift.render.templates import Templates
+from followshift.render.theme import Theme
+from followshift.render.views import ShiftView, TeamView, site_views
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    now: datetime
+    drafts: bool = False
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    digest = hashlib.blake2b(data, digest_size=5).hexdigest()
+    stem, dot, suffix = name.rpartition(".")
+    return f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
+
+
+class SiteRenderer:
+    def __init__(self, site: Site, theme: Theme, options: RenderOptions) -> None:
+        self.site = site
+        self.options = options
+        self.formatter = Formatter(site.config.language, site.config.tz)
+        self.templates = Templates(theme, self.formatter)
+        self.theme = theme
+        self.teams, self.shifts = site_views(site, options.now, options.drafts)
+        self.assets: dict[str, str] = {}
+        self.asset_bytes: dict[str, bytes] = {}
+        self._collect_assets()
+
+    # -- assets -------------------------------------------------------------------------------
+
+    def _collect_assets(self) -> None:
+        for name, path in self.theme.static_files.items():
+            self._add_asset(name, path.read_bytes())
+        self._add_asset("teams.css", self._teams_css())
+
+    def _add_asset(self, name: str, data: bytes) -> None:
+        out = hashed_name(name, data)
+        self.assets[name] = out
+        self.asset_bytes[out] = data
+
+    def _teams_css(self) -> bytes:
+        """Badge colours as classes: a strict CSP allows no inline style attributes."""
+        rules = ["/* team badge colours, generated from teams.yaml */"]
+        for team_id, team in self.site.teams.items():
+            rules.append(
+                f".team-{team_id}{{--team-bg:{team.color};--team-fg:{text_on(team.color)}}}"
+            )
+        return ("\n".join(rules) + "\n").encode()
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def render_all(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.asset_bytes.items()
+        yield self.page("index.html", "", self.index_context())
+        for shift in self.shifts:
+            yield from self.shift_pages(shift)
+        for team_id in self.teams_with_posts():
+            yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
+        yield self.page("404.html", "404.html", {"not_found": True})
+        yield "sitemap.xml", self.sitemap()
+        yield "robots.txt", self.robots()
+
+    def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes]]:
+        yield self.page("shift.html", shift.url, {"shift": shift})
+        for shift_team in shift.teams:
+            posts = shift.team_posts(shift_team.team.id)
+            yield self.page(
+                "team_shift.html", shift_team.url,
+                {"shift": shift, "team": shift_team.team, "posts": posts},
+            )  # fmt: skip
+        for index, post in enumerate(shift.posts):
+            newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
+            older = shift.posts[index - 1] if index > 0 else None
+            yield self.page(
+                "post.html", post.url,
+                {"shift": shift, "post": post, "newer": newer, "older": older},
+            )  # fmt: skip
+
+    def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes]:
+        path = routes.page_file(url)
+        root = self.site_path() if template == "404.html" else routes.root_prefix(url)
+        full = {
+            "site": self.site.config,
+            "root": root,
+            "url": url,
+            "canonical": self.site.config.base_url + url,
+            "assets": self.assets,
+            "now": self.options.now,
+            **context,
+        }
+        return path, self.templates.render(template, full).encode("utf-8")
+
+    def site_path(self) -> str:
+        """The base URL's path: the 404 page is served at any depth, so it links absolutely."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.site.config.base_url).path or "/"
+
+    # -- contexts -----------------------------------------------------------------------------
+
+    def index_context(self) -> dict[str, Any]:
+        def by(status: Status) -> list[ShiftView]:
+            return [s for s in self.shifts if s.status is status]
+
+        return {
+            "live": by(Status.LIVE),
+            "upcoming": by(Status.UPCOMING),
+            "ended": sorted(by(Status.ENDED), key=lambda s: s.start, reverse=True),
+        }
+
+    def teams_with_posts(self) -> list[str]:
+        return sorted({st.team.id for shift in self.shifts for st in shift.teams})
+
+    def team_context(self, team_id: str) -> dict[str, Any]:
+        team: TeamView = self.teams[team_id]
+        appearances = [
+            (shift, st, shift.team_posts(team_id))
+            for shift in sorted(self.shifts, key=lambda s: s.start, reverse=True)
+            for st in shift.teams
+            if st.team.id == team_id
+        ]
+        return {"team": team, "appearances": appearances}
+
+    # -- machine-readable ---------------------------------------------------------------------
+
+    def sitemap(self) -> bytes:
+        base = self.site.config.base_url
+        entries: list[tuple[str, datetime | None]] = [("", self._last_update(self.shifts))]
+        for shift in self.shifts:
+            entries.append((shift.url, shift.last_update))
+            for st in shift.teams:
+                entries.append((st.url, self._last_update([shift], st.team.id)))
+            entries.extend((p.url, p.modified) for p in shift.posts)
+        for team_id in self.teams_with_posts():
+            entries.append((routes.team_url(team_id), self._last_update(self.shifts, team_id)))
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
+        for url, modified in entries:
+            lastmod = f"<lastmod>{self.formatter.iso(modified)}</lastmod>" if modified else ""
+            lines.append(f"<url><loc>{escape(base + url)}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        return ("\n".join(lines) + "\n").encode()
+
+    @staticmethod
+    def _last_update(shifts: list[ShiftView], team_id: str | None = None) -> datetime | None:
+        times = [
+            p.modified for s in shifts for p in s.posts if team_id is None or p.team.id == team_id
+        ]
+        return max(times, default=None)
+
+    def robots(self) -> bytes:
+        return (
+            f"User-agent: *\nAllow: /\nSitemap: {self.site.config.base_url}sitemap.xml\n".encode()
+        )

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from followshift.content.loader import load_site
+from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, WriteStats
+from followshift.photos import PublishedPhotos, process_photos
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
 
@@ -75,9 +76,17 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
             site = load_site(options.content, diags, options.base_url)
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
+        theme = find_theme(site.root, site.config.theme)
+        published = PublishedPhotos({}, {})
+        if options.write:  # check only probes photos (while reading); it makes no variants
+            with _timed(result.timings, "photos"):
+                settings = image_settings(site.config)
+                site, published = process_photos(
+                    site, now, options.drafts, settings, diags, progress
+                )
+            result.site = site
         with _timed(result.timings, "render"):
-            theme = find_theme(site.root, site.config.theme)
-            renderer = SiteRenderer(site, theme, RenderOptions(now, options.drafts))
+            renderer = SiteRenderer(site, theme, RenderOptions(now, options.drafts, published))
             files = dict(renderer.render_all())
     except SiteError as exc:
         diags.items.append(exc.diagnostic)

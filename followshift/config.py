@@ -39,7 +39,6 @@ class SiteConfig:
     theme: str = "default"
     description: str = ""
     delay: timedelta = timedelta()
-    per_page: int = 50
     images: ImageConfig = field(default_factory=ImageConfig)
 
     @property
@@ -132,7 +131,6 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "theme": _theme,
     "description": _text,
     "delay": _delay,
-    "per_page": _positive_int(5, 1000),
 }
 
 

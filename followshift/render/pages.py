@@ -13,7 +13,11 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from pathlib import Path
+
 from followshift.content.model import Site, Status
+from followshift.photos import PublishedPhotos
+from followshift.render.media import media_files
 from followshift.render import routes
 from followshift.render.colors import text_on
 from followshift.render.locale import Formatter
@@ -26,6 +30,18 @@ from followshift.render.views import ShiftView, TeamView, site_views
 class RenderOptions:
     now: datetime
     drafts: bool = False
+    photos: PublishedPhotos = PublishedPhotos({}, {})
+
+
+class FirstPhoto:
+    """Per page: the first photo loads eagerly, every later one lazily."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self) -> bool:
+        first, self.seen = not self.seen, True
+        return first
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -41,7 +57,7 @@ class SiteRenderer:
         self.formatter = Formatter(site.config.language, site.config.tz)
         self.templates = Templates(theme, self.formatter)
         self.theme = theme
-        self.teams, self.shifts = site_views(site, options.now, options.drafts)
+        self.teams, self.shifts = site_views(site, options.now, options.drafts, options.photos)
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
         self._collect_assets()
@@ -69,8 +85,12 @@ class SiteRenderer:
 
     # -- pages --------------------------------------------------------------------------------
 
-    def render_all(self) -> Iterator[tuple[str, bytes]]:
+    def render_all(self) -> Iterator[tuple[str, bytes | Path]]:
         yield from self.asset_bytes.items()
+        media: dict[str, Path] = {}  # one photo used by two posts is published once
+        for result in [*self.options.photos.photos.values(), *self.options.photos.avatars.values()]:
+            media.update((path, v.path) for path, v in media_files(result).items())
+        yield from sorted(media.items())
         yield self.page("index.html", "", self.index_context())
         for shift in self.shifts:
             yield from self.shift_pages(shift)
@@ -106,6 +126,7 @@ class SiteRenderer:
             "canonical": self.site.config.base_url + url,
             "assets": self.assets,
             "now": self.options.now,
+            "first_photo": FirstPhoto(),
             **context,
         }
         return path, self.templates.render(template, full).encode("utf-8")

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from followshift.content.model import Post, Shift, Site, Status, Team
+from followshift.images import PhotoResult
+from followshift.photos import PublishedPhotos, request_for
 from followshift.render import routes
 from followshift.render.markdown import render_markdown
+from followshift.render.media import PhotoView, photo_view
 
 
 @dataclass(frozen=True)
@@ -22,13 +25,7 @@ class TeamView:
     css_class: str
     links: tuple[tuple[str, str], ...]
     declared: bool
-
-
-@dataclass(frozen=True)
-class PhotoView:
-    alt: str
-    width: int
-    height: int
+    avatar: PhotoView | None = None
 
 
 @dataclass(frozen=True)
@@ -89,25 +86,32 @@ class ShiftView:
         return tuple(p for p in self.posts if p.team.id == team_id)
 
 
-def team_view(team: Team) -> TeamView:
+def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
     return TeamView(
         id=team.id, name=team.name, region=team.region, url=routes.team_url(team),
         css_class=f"team-{team.id}", links=team.links, declared=team.declared,
+        avatar=photo_view("", avatar) if avatar else None,
     )  # fmt: skip
 
 
-def post_view(post: Post, team: TeamView) -> PostView:
+def post_view(post: Post, team: TeamView, published: PublishedPhotos) -> PostView:
     return PostView(
         id=post.id, anchor=routes.post_anchor(post), url=routes.post_url(post),
         shift_id=post.shift_id, team=team, time=post.time, title=post.title, author=post.author,
         html=render_markdown(post.body),
-        photos=tuple(PhotoView(p.alt, p.width, p.height) for p in post.photos),
+        photos=tuple(
+            photo_view(p.alt, published.photos[request_for(p)]) for p in post.photos
+        ),
         pinned=post.pinned, draft=post.draft, updated=post.updated,
     )  # fmt: skip
 
 
-def shift_view(shift: Shift, teams: dict[str, TeamView], now: datetime, drafts: bool) -> ShiftView:
-    posts = tuple(post_view(p, teams[p.team_id]) for p in shift.public_posts(now, drafts))
+def shift_view(
+    shift: Shift, teams: dict[str, TeamView], now: datetime, drafts: bool, published: PublishedPhotos
+) -> ShiftView:
+    posts = tuple(
+        post_view(p, teams[p.team_id], published) for p in shift.public_posts(now, drafts)
+    )
     counts: dict[str, int] = {}
     for post in posts:
         counts[post.team.id] = counts.get(post.team.id, 0) + 1
@@ -124,7 +128,7 @@ def shift_view(shift: Shift, teams: dict[str, TeamView], now: datetime, drafts: 
 
 
 def site_views(
-    site: Site, now: datetime, drafts: bool
+    site: Site, now: datetime, drafts: bool, published: PublishedPhotos
 ) -> tuple[dict[str, TeamView], list[ShiftView]]:
-    teams = {team_id: team_view(team) for team_id, team in site.teams.items()}
-    return teams, [shift_view(s, teams, now, drafts) for s in site.shifts]
+    teams = {tid: team_view(team, published.avatars.get(tid)) for tid, team in site.teams.items()}
+    return teams, [shift_view(s, teams, now, drafts, published) for s in site.shifts]

@@ -1,0 +1,89 @@
+"""The photo stage: which photos are published, and what happens when one fails.
+
+Only photos of posts that are public at the build's clock are processed: a scheduled or draft
+post's photo must not appear in media/ before the post does. A photo that fails here (it passed
+the cheap probe while reading but does not decode) is an error of its post, and the post is
+left out — never published with a broken or original image.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from followshift.content.model import Photo, Post, Site
+from followshift.diagnostics import Diagnostics
+from followshift.images import ImageError, ImageProcessor, ImageSettings, PhotoRequest, PhotoResult
+
+CACHE_DIR = ".followshift-cache"
+AVATAR_SETTINGS = ImageSettings(widths=(96, 192), quality=85, og_width=192)
+
+
+def request_for(photo: Photo) -> PhotoRequest:
+    return PhotoRequest(photo.source, photo.blur)
+
+
+@dataclass(frozen=True)
+class PublishedPhotos:
+    photos: dict[PhotoRequest, PhotoResult]
+    avatars: dict[str, PhotoResult]  # team id → avatar variants
+
+
+def process_photos(
+    site: Site,
+    now: datetime,
+    drafts: bool,
+    settings: ImageSettings,
+    diags: Diagnostics,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Site, PublishedPhotos]:
+    cache = cache_dir(site)
+    wanted: dict[PhotoRequest, list[Post]] = {}
+    for shift in site.shifts:
+        for post in shift.public_posts(now, drafts):
+            for photo in post.photos:
+                wanted.setdefault(request_for(photo), []).append(post)
+    results = ImageProcessor(cache, settings).process(list(wanted), progress=progress)
+
+    failed: set[tuple[str, str, str]] = set()
+    done: dict[PhotoRequest, PhotoResult] = {}
+    for request, outcome in results.items():
+        if isinstance(outcome, ImageError):
+            for post in wanted[request]:
+                diags.error(post.source, f"photo {request.source.name}: {outcome}")
+                failed.add((post.shift_id, post.team_id, post.id))
+        else:
+            done[request] = outcome
+    if failed:
+        shifts = tuple(
+            replace(s, posts=tuple(p for p in s.posts if (p.shift_id, p.team_id, p.id) not in failed))
+            for s in site.shifts
+        )
+        site = replace(site, shifts=shifts)
+
+    avatars = _avatars(site, cache, diags)
+    return site, PublishedPhotos(done, avatars)
+
+
+def _avatars(site: Site, cache: Path, diags: Diagnostics) -> dict[str, PhotoResult]:
+    requests = {t.id: PhotoRequest(t.avatar) for t in site.teams.values() if t.avatar}
+    if not requests:
+        return {}
+    results = ImageProcessor(cache, AVATAR_SETTINGS).process(list(requests.values()), workers=1)
+    avatars = {}
+    for team_id, request in requests.items():
+        outcome = results[request]
+        if isinstance(outcome, ImageError):
+            diags.error(site.content / "teams.yaml", f"{team_id}: avatar: {outcome}")
+        else:
+            avatars[team_id] = outcome
+    return avatars
+
+
+def cache_dir(site: Site) -> Path:
+    """Beside content/, git-ignored; FOLLOWSHIFT_CACHE overrides it (CI, benchmarks)."""
+    override = os.environ.get("FOLLOWSHIFT_CACHE")
+    return Path(override) if override else site.root / CACHE_DIR

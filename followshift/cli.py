@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -25,9 +26,11 @@ def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value is None:
         return None
     try:
-        parse_datetime(value, _UTC)
+        parse_datetime(value, UTC)  # only the syntax; the site zone is applied later
     except TimeError as exc:
-        raise click.BadParameter(f"{exc} (e.g. 2026-10-24T21:00 or 2026-10-24T21:00+02:00)")
+        raise click.BadParameter(
+            f"{exc} (e.g. 2026-10-24T21:00 or 2026-10-24T21:00+02:00)"
+        ) from None
     return value
 
 
@@ -36,14 +39,19 @@ from datetime import UTC  # noqa: E402
 _UTC = UTC
 
 content_option = click.option(
-    "--content", type=click.Path(path_type=Path, file_okay=False), default=Path("content"),
-    show_default=True, help="The content folder.",
-)  # fmt: skip
+    "--content",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder.",
+)
 now_option = click.option(
-    "--now", callback=_check_now, metavar="DATETIME",
+    "--now",
+    callback=_check_now,
+    metavar="DATETIME",
     help="The clock for this build (site time zone unless it has an offset); "
     "SOURCE_DATE_EPOCH is used when this is not given.",
-)  # fmt: skip
+)
 drafts_option = click.option("--drafts", is_flag=True, help="Publish draft posts too (previews).")
 strict_option = click.option("--strict", is_flag=True, help="Fail on warnings; publish nothing.")
 base_url_option = click.option("--base-url", metavar="URL", help="Override site.yaml base_url.")
@@ -59,8 +67,13 @@ def main() -> None:
 
 @main.command("build")
 @content_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="The output folder (only a folder followshift made, or an empty one).")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The output folder (only a folder followshift made, or an empty one).",
+)
 @drafts_option
 @now_option
 @strict_option
@@ -68,15 +81,26 @@ def main() -> None:
 @quiet_option
 @verbose_option
 def build_command(
-    content: Path, out: Path, drafts: bool, now: str | None, strict: bool, base_url: str | None,
-    quiet: bool, verbose: bool,
-) -> None:  # fmt: skip
+    content: Path,
+    out: Path,
+    drafts: bool,
+    now: str | None,
+    strict: bool,
+    base_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build content/ into site/."""
     _validate_base_url(base_url)
     options = BuildOptions(
-        content=content, out=out, now=now, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-        drafts=drafts, strict=strict, base_url=base_url,
-    )  # fmt: skip
+        content=content,
+        out=out,
+        now=now,
+        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+        drafts=drafts,
+        strict=strict,
+        base_url=base_url,
+    )
     _run(options, quiet, verbose)
 
 
@@ -89,16 +113,26 @@ def build_command(
 @quiet_option
 @verbose_option
 def check_command(
-    content: Path, drafts: bool, now: str | None, strict: bool, base_url: str | None,
-    quiet: bool, verbose: bool,
-) -> None:  # fmt: skip
+    content: Path,
+    drafts: bool,
+    now: str | None,
+    strict: bool,
+    base_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Read everything, write nothing, report every problem."""
     _validate_base_url(base_url)
     options = BuildOptions(
-        content=content, out=Path("site"), now=now,
-        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"), drafts=drafts, strict=strict,
-        base_url=base_url, write=False,
-    )  # fmt: skip
+        content=content,
+        out=Path("site"),
+        now=now,
+        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+        drafts=drafts,
+        strict=strict,
+        base_url=base_url,
+        write=False,
+    )
     _run(options, quiet, verbose)
 
 
@@ -158,9 +192,10 @@ def _summary(result: BuildResult, options: BuildOptions) -> str:
         public += len(visible)
         drafts += sum(1 for p in shift.posts if p.draft and not options.drafts)
         scheduled += sum(
-            1 for p in shift.posts
+            1
+            for p in shift.posts
             if (options.drafts or not p.draft) and p.public_from(shift.delay) > result.now
-        )  # fmt: skip
+        )
     content = (
         f"{_plural(len(site.shifts), 'shift', 'shifts')}, "
         f"{_plural(public, 'post', 'posts')} public"

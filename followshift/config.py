@@ -161,8 +161,11 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
             image_values = _check_keys(path, raw, _IMAGE_KEYS, diagnostics, "images")
             images = ImageConfig(**image_values)
         else:
-            diagnostics.error(path, "images: must be a mapping (widths, quality, max_pixels)",
-                              data.line_of("images"))  # fmt: skip
+            diagnostics.error(
+                path,
+                "images: must be a mapping (widths, quality, max_pixels)",
+                data.line_of("images"),
+            )
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
@@ -184,8 +187,9 @@ def _check_keys(
         check = schema.get(key)
         if check is None:
             known = ", ".join(sorted([*schema, "images"] if where == "site.yaml" else schema))
-            diagnostics.warning(path, f"unknown key '{key}' in {where} (known: {known})",
-                                data.line_of(key))  # fmt: skip
+            diagnostics.warning(
+                path, f"unknown key '{key}' in {where} (known: {known})", data.line_of(key)
+            )
             continue
         try:
             values[key] = check(raw)

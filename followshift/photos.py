@@ -59,7 +59,9 @@ def process_photos(
             done[request] = outcome
     if failed:
         shifts = tuple(
-            replace(s, posts=tuple(p for p in s.posts if (p.shift_id, p.team_id, p.id) not in failed))
+            replace(
+                s, posts=tuple(p for p in s.posts if (p.shift_id, p.team_id, p.id) not in failed)
+            )
             for s in site.shifts
         )
         site = replace(site, shifts=shifts)

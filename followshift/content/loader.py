@@ -36,9 +36,10 @@ Prober = Callable[[Path], ProbeInfo]
 
 def image_settings(config: SiteConfig) -> ImageSettings:
     return ImageSettings(
-        widths=config.images.widths, quality=config.images.quality,
+        widths=config.images.widths,
+        quality=config.images.quality,
         max_pixels=config.images.max_pixels,
-    )  # fmt: skip
+    )
 
 
 def load_site(
@@ -83,8 +84,13 @@ def load_site(
                     f"team '{team_id}' is not in teams.yaml; named '{name_from_id(team_id)}'",
                 )
     shifts.sort(key=lambda s: (s.start, s.id))
-    return Site(config=config, root=content.parent, content=content,
-                teams=dict(sorted(teams.items())), shifts=tuple(shifts))  # fmt: skip
+    return Site(
+        config=config,
+        root=content.parent,
+        content=content,
+        teams=dict(sorted(teams.items())),
+        shifts=tuple(shifts),
+    )
 
 
 def load_shift(
@@ -92,8 +98,11 @@ def load_shift(
 ) -> Shift | None:
     shift_id = slugify(folder.name)
     if shift_id != folder.name:
-        diags.error(folder, f"shift folder name is its URL: use lowercase letters, digits and "
-                            f"hyphens, e.g. '{shift_id or 'volgdienst'}'")  # fmt: skip
+        diags.error(
+            folder,
+            f"shift folder name is its URL: use lowercase letters, digits and "
+            f"hyphens, e.g. '{shift_id or 'volgdienst'}'",
+        )
         return None
     meta = _read_shift_yaml(folder / "shift.yaml", config, diags)
     if meta is None:
@@ -108,8 +117,11 @@ def load_shift(
             continue
         team_id = slugify(entry.name)
         if team_id != entry.name:
-            diags.error(Path(entry.path), f"team folder name is its id: use lowercase letters, "
-                                          f"digits and hyphens, e.g. '{team_id}'")  # fmt: skip
+            diags.error(
+                Path(entry.path),
+                f"team folder name is its id: use lowercase letters, "
+                f"digits and hyphens, e.g. '{team_id}'",
+            )
             continue
         team_ids.append(team_id)
         ctx = ShiftContext(shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober)
@@ -117,10 +129,17 @@ def load_shift(
 
     posts.sort(key=lambda p: (p.time, p.id))
     return Shift(
-        id=shift_id, source=folder, title=meta["title"], start=meta["start"], end=meta["end"],
-        description=meta["description"], order=meta["order"], delay=meta["delay"],
-        team_ids=tuple(team_ids), posts=tuple(posts),
-    )  # fmt: skip
+        id=shift_id,
+        source=folder,
+        title=meta["title"],
+        start=meta["start"],
+        end=meta["end"],
+        description=meta["description"],
+        order=meta["order"],
+        delay=meta["delay"],
+        team_ids=tuple(team_ids),
+        posts=tuple(posts),
+    )
 
 
 def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> list[Post]:
@@ -157,8 +176,10 @@ def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> lis
         if post is None:
             return
         if post.id in seen:
-            diags.error(post.source, f"has the same id '{post.id}' as {seen[post.id].name}; "
-                                     "rename one of them")  # fmt: skip
+            diags.error(
+                post.source,
+                f"has the same id '{post.id}' as {seen[post.id].name}; rename one of them",
+            )
             return
         seen[post.id] = post.source
         posts.append(post)
@@ -185,12 +206,15 @@ def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict
         return None
     for key in data:
         if key not in SHIFT_KEYS:
-            diags.warning(path, f"unknown key '{key}' (known: {', '.join(SHIFT_KEYS)})",
-                          data.line_of(key))  # fmt: skip
+            diags.warning(
+                path, f"unknown key '{key}' (known: {', '.join(SHIFT_KEYS)})", data.line_of(key)
+            )
     ok = True
     result: dict[str, Any] = {
-        "description": "", "order": Order.AUTO, "delay": config.delay,
-    }  # fmt: skip
+        "description": "",
+        "order": Order.AUTO,
+        "delay": config.delay,
+    }
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         diags.error(path, "title: is required (the shift's name)", data.line_of("title"))
@@ -227,8 +251,9 @@ def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict
         try:
             result["order"] = Order(str(data["order"]))
         except ValueError:
-            diags.error(path, "order: must be auto, newest-first or oldest-first",
-                        data.line_of("order"))  # fmt: skip
+            diags.error(
+                path, "order: must be auto, newest-first or oldest-first", data.line_of("order")
+            )
             ok = False
     if "delay" in data:
         try:

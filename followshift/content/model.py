@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from followshift.config import SiteConfig
 
 
-class Order(str, Enum):
+class Order(StrEnum):
     AUTO = "auto"
     NEWEST_FIRST = "newest-first"
     OLDEST_FIRST = "oldest-first"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     UPCOMING = "upcoming"
     LIVE = "live"
     ENDED = "ended"

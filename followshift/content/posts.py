@@ -77,9 +77,14 @@ def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post |
         diags.warning(path, resolved.warning)
     diags.warning(path, "photo has no alt text; add a post file with photos: and alt:")
     return Post(
-        id=slugify(path.stem), shift_id=ctx.shift_id, team_id=ctx.team_id, source=path,
-        time=resolved.instant, body="", photos=(photo,),
-    )  # fmt: skip
+        id=slugify(path.stem),
+        shift_id=ctx.shift_id,
+        team_id=ctx.team_id,
+        source=path,
+        time=resolved.instant,
+        body="",
+        photos=(photo,),
+    )
 
 
 def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics) -> Post:
@@ -87,8 +92,9 @@ def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Di
     meta = parsed.meta
     for key in meta:
         if key not in POST_KEYS:
-            diags.warning(path, f"unknown key '{key}' (known: {', '.join(POST_KEYS)})",
-                          meta.line_of(key))  # fmt: skip
+            diags.warning(
+                path, f"unknown key '{key}' (known: {', '.join(POST_KEYS)})", meta.line_of(key)
+            )
 
     title = _optional_text(meta, "title")
     author = _optional_text(meta, "author")
@@ -119,8 +125,11 @@ def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Di
             infos.append(info)
     for photo in photos:
         if not photo.alt:
-            diags.warning(path, f"photo {photo.source.name} has no alt text; add alt: under photos:",
-                          meta.line_of("photos") if "photos" in meta else None)  # fmt: skip
+            diags.warning(
+                path,
+                f"photo {photo.source.name} has no alt text; add alt: under photos:",
+                meta.line_of("photos") if "photos" in meta else None,
+            )
 
     if "time" in meta:
         try:
@@ -148,11 +157,20 @@ def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Di
         raise PostError("the post is empty: write some text, a title or add a photo")
 
     return Post(
-        id=slugify(path.stem), shift_id=ctx.shift_id, team_id=ctx.team_id, source=path,
-        time=resolved.instant, body=parsed.body, title=title, author=author,
-        photos=tuple(photos), pinned=pinned, draft=status == "draft", updated=updated,
+        id=slugify(path.stem),
+        shift_id=ctx.shift_id,
+        team_id=ctx.team_id,
+        source=path,
+        time=resolved.instant,
+        body=parsed.body,
+        title=title,
+        author=author,
+        photos=tuple(photos),
+        pinned=pinned,
+        draft=status == "draft",
+        updated=updated,
         line_offset=parsed.body_line - 1,
-    )  # fmt: skip
+    )
 
 
 def _optional_text(meta: YamlMap, key: str) -> str:
@@ -195,8 +213,9 @@ def _listed_photos(path: Path, meta: YamlMap, ctx: ShiftContext) -> list[tuple[P
             raise PostError("photos: each entry needs file: (and alt:)", entry_line)
         for key in entry:
             if key not in ("file", "alt", "blur"):
-                raise PostError(f"photos: unknown key '{key}' (known: file, alt, blur)",
-                                entry.line_of(key))  # fmt: skip
+                raise PostError(
+                    f"photos: unknown key '{key}' (known: file, alt, blur)", entry.line_of(key)
+                )
         file = _confined(path.parent, entry["file"], ctx.shift_dir, entry.line_of("file"))
         alt = entry.get("alt") or ""
         if not isinstance(alt, str):
@@ -249,9 +268,12 @@ def _blur_regions(value: Any, line: int) -> tuple[tuple[int, int, int, int], ...
 
 
 def _photo(
-    file: Path, alt: str, blur: tuple[tuple[int, int, int, int], ...], ctx: ShiftContext,
+    file: Path,
+    alt: str,
+    blur: tuple[tuple[int, int, int, int], ...],
+    ctx: ShiftContext,
     line: int | None = None,
-) -> tuple[Photo, ProbeInfo]:  # fmt: skip
+) -> tuple[Photo, ProbeInfo]:
     if file.is_symlink():
         _confined(file.parent, file.name, ctx.shift_dir, line or 0)
     try:
@@ -262,5 +284,7 @@ def _photo(
         if x >= info.width or y >= info.height:
             raise PostError(
                 f"blur region [{x}, {y}, {w}, {h}] lies outside {file.name} "
-                f"({info.width}×{info.height})", line)  # fmt: skip
+                f"({info.width}×{info.height})",
+                line,
+            )
     return Photo(source=file, alt=alt, width=info.width, height=info.height, blur=blur), info

@@ -37,8 +37,12 @@ def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]
     for team_id, raw in data.items():
         line = data.line_of(team_id)
         if slugify(team_id) != team_id:
-            diags.error(path, f"team id '{team_id}' must be its folder name in lowercase letters, "
-                              f"digits and hyphens, e.g. '{slugify(team_id)}'", line)  # fmt: skip
+            diags.error(
+                path,
+                f"team id '{team_id}' must be its folder name in lowercase letters, "
+                f"digits and hyphens, e.g. '{slugify(team_id)}'",
+                line,
+            )
             continue
         if not isinstance(raw, YamlMap):
             diags.error(path, f"{team_id}: must be a mapping with name:, region:, color:", line)
@@ -53,8 +57,11 @@ def _team(path: Path, content: Path, team_id: str, raw: YamlMap, diags: Diagnost
     ok = True
     for key in raw:
         if key not in TEAM_KEYS:
-            diags.warning(path, f"{team_id}: unknown key '{key}' (known: {', '.join(TEAM_KEYS)})",
-                          raw.line_of(key))  # fmt: skip
+            diags.warning(
+                path,
+                f"{team_id}: unknown key '{key}' (known: {', '.join(TEAM_KEYS)})",
+                raw.line_of(key),
+            )
     name = raw.get("name")
     if name is None:
         diags.warning(path, f"{team_id}: no name; using its id", raw.line)
@@ -68,17 +75,24 @@ def _team(path: Path, content: Path, team_id: str, raw: YamlMap, diags: Diagnost
         ok = False
     color = raw.get("color", Team.color)
     if not isinstance(color, str) or not _COLOR.fullmatch(color):
-        diags.error(path, f"{team_id}: color must be a hex colour such as '#1f3b73' (quote it)",
-                    raw.line_of("color"))  # fmt: skip
+        diags.error(
+            path,
+            f"{team_id}: color must be a hex colour such as '#1f3b73' (quote it)",
+            raw.line_of("color"),
+        )
         ok = False
     avatar = _avatar(path, content, team_id, raw, diags)
     links = _links(path, team_id, raw.get("links"), raw.line_of("links"), diags)
     if not ok or links is None:
         return None
     return Team(
-        id=team_id, name=str(name).strip(), region=region.strip(), color=color.lower(),
-        avatar=avatar, links=links,
-    )  # fmt: skip
+        id=team_id,
+        name=str(name).strip(),
+        region=region.strip(),
+        color=color.lower(),
+        avatar=avatar,
+        links=links,
+    )
 
 
 def _avatar(
@@ -117,13 +131,17 @@ def _links(
     links = []
     for kind, url in value.items():
         if kind not in LINK_KINDS:
-            diags.warning(path, f"{team_id}: unknown link kind '{kind}' "
-                                f"(known: {', '.join(LINK_KINDS)})", value.line_of(kind))  # fmt: skip
+            diags.warning(
+                path,
+                f"{team_id}: unknown link kind '{kind}' (known: {', '.join(LINK_KINDS)})",
+                value.line_of(kind),
+            )
             continue
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            diags.error(path, f"{team_id}: links.{kind} must be an http(s) URL",
-                        value.line_of(kind))  # fmt: skip
+            diags.error(
+                path, f"{team_id}: links.{kind} must be an http(s) URL", value.line_of(kind)
+            )
             return None
         links.append((kind, url))
     links.sort(key=lambda item: LINK_KINDS.index(item[0]))

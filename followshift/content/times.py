@@ -115,9 +115,13 @@ def parse_datetime(text: str, tz: tzinfo) -> Resolved:
         raise TimeError(f"'{text}' is not a date and time such as 2026-10-24 19:15")
     try:
         naive = datetime(
-            int(match[1]), int(match[2]), int(match[3]),
-            int(match[4]), int(match[5]), int(match[6] or 0),
-        )  # fmt: skip
+            int(match[1]),
+            int(match[2]),
+            int(match[3]),
+            int(match[4]),
+            int(match[5]),
+            int(match[6] or 0),
+        )
     except ValueError as exc:
         raise TimeError(f"'{text}' is not a valid date and time: {exc}") from None
     offset = match[7]

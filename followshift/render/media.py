@@ -41,11 +41,15 @@ def photo_view(alt: str, result: PhotoResult) -> PhotoView:
     jpegs = [v for v in result.variants if v.format == "jpeg"]
     middle = jpegs[min(1, len(jpegs) - 1)]
     return PhotoView(
-        alt=alt, width=result.width, height=result.height,
-        webp=variants("webp"), jpeg=variants("jpeg"),
-        src=media_path(result, middle), full=media_path(result, jpegs[-1]),
+        alt=alt,
+        width=result.width,
+        height=result.height,
+        webp=variants("webp"),
+        jpeg=variants("jpeg"),
+        src=media_path(result, middle),
+        full=media_path(result, jpegs[-1]),
         og=media_path(result, result.og, og=True),
-    )  # fmt: skip
+    )
 
 
 def media_files(result: PhotoResult) -> dict[str, VariantFile]:

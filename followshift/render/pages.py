@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pathlib import Path
-
 from followshift.content.model import Site, Status
 from followshift.photos import PublishedPhotos
-from followshift.render.media import media_files
 from followshift.render import routes
 from followshift.render.colors import text_on
 from followshift.render.locale import Formatter
+from followshift.render.media import media_files
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
 from followshift.render.views import ShiftView, TeamView, site_views
@@ -30,7 +29,7 @@ from followshift.render.views import ShiftView, TeamView, site_views
 class RenderOptions:
     now: datetime
     drafts: bool = False
-    photos: PublishedPhotos = PublishedPhotos({}, {})
+    photos: PublishedPhotos = field(default_factory=lambda: PublishedPhotos({}, {}))
 
 
 class FirstPhoto:
@@ -105,16 +104,18 @@ class SiteRenderer:
         for shift_team in shift.teams:
             posts = shift.team_posts(shift_team.team.id)
             yield self.page(
-                "team_shift.html", shift_team.url,
+                "team_shift.html",
+                shift_team.url,
                 {"shift": shift, "team": shift_team.team, "posts": posts},
-            )  # fmt: skip
+            )
         for index, post in enumerate(shift.posts):
             newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
             older = shift.posts[index - 1] if index > 0 else None
             yield self.page(
-                "post.html", post.url,
+                "post.html",
+                post.url,
                 {"shift": shift, "post": post, "newer": newer, "older": older},
-            )  # fmt: skip
+            )
 
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes]:
         path = routes.page_file(url)
@@ -174,8 +175,10 @@ class SiteRenderer:
             entries.extend((p.url, p.modified) for p in shift.posts)
         for team_id in self.teams_with_posts():
             entries.append((routes.team_url(team_id), self._last_update(self.shifts, team_id)))
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         for url, modified in entries:
             lastmod = f"<lastmod>{self.formatter.iso(modified)}</lastmod>" if modified else ""
             lines.append(f"<url><loc>{escape(base + url)}</loc>{lastmod}</url>")

@@ -88,26 +88,47 @@ class ShiftView:
 
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
     return TeamView(
-        id=team.id, name=team.name, region=team.region, url=routes.team_url(team),
-        css_class=f"team-{team.id}", links=team.links, declared=team.declared,
+        id=team.id,
+        name=team.name,
+        region=team.region,
+        url=routes.team_url(team),
+        css_class=f"team-{team.id}",
+        links=team.links,
+        declared=team.declared,
         avatar=photo_view("", avatar) if avatar else None,
-    )  # fmt: skip
+    )
 
 
 def post_view(post: Post, team: TeamView, published: PublishedPhotos) -> PostView:
     return PostView(
-        id=post.id, anchor=routes.post_anchor(post), url=routes.post_url(post),
-        shift_id=post.shift_id, team=team, time=post.time, title=post.title, author=post.author,
+        id=post.id,
+        anchor=routes.post_anchor(post),
+        url=routes.post_url(post),
+        shift_id=post.shift_id,
+        team=team,
+        time=post.time,
+        title=post.title,
+        author=post.author,
         html=render_markdown(post.body),
-        photos=tuple(
-            photo_view(p.alt, published.photos[request_for(p)]) for p in post.photos
-        ),
-        pinned=post.pinned, draft=post.draft, updated=post.updated,
-    )  # fmt: skip
+        photos=_photos(post, published),
+        pinned=post.pinned,
+        draft=post.draft,
+        updated=post.updated,
+    )
+
+
+def _photos(post: Post, published: PublishedPhotos) -> tuple[PhotoView, ...]:
+    """`check` makes no variants; it renders pages (to find template errors) without photos."""
+    results = (published.photos.get(request_for(p)) for p in post.photos)
+    return tuple(photo_view(p.alt, r) for p, r in zip(post.photos, results, strict=True) if r)
 
 
 def shift_view(
-    shift: Shift, teams: dict[str, TeamView], now: datetime, drafts: bool, published: PublishedPhotos
+    shift: Shift,
+    teams: dict[str, TeamView],
+    now: datetime,
+    drafts: bool,
+    published: PublishedPhotos,
 ) -> ShiftView:
     posts = tuple(
         post_view(p, teams[p.team_id], published) for p in shift.public_posts(now, drafts)
@@ -120,11 +141,18 @@ def shift_view(
         key=lambda st: (st.team.name.lower(), st.team.id),
     )
     return ShiftView(
-        id=shift.id, title=shift.title, url=routes.shift_url(shift), start=shift.start,
-        end=shift.end, status=shift.status(now), description_html=render_markdown(shift.description),
-        posts=posts, newest_first=shift.newest_first(now), teams=tuple(shift_teams),
+        id=shift.id,
+        title=shift.title,
+        url=routes.shift_url(shift),
+        start=shift.start,
+        end=shift.end,
+        status=shift.status(now),
+        description_html=render_markdown(shift.description),
+        posts=posts,
+        newest_first=shift.newest_first(now),
+        teams=tuple(shift_teams),
         all_team_ids=shift.team_ids,
-    )  # fmt: skip
+    )
 
 
 def site_views(

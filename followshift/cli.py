@@ -34,10 +34,6 @@ def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
-from datetime import UTC  # noqa: E402
-
-_UTC = UTC
-
 content_option = click.option(
     "--content",
     type=click.Path(path_type=Path, file_okay=False),

@@ -19,10 +19,14 @@ from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
-from followshift.output import Output, WriteStats
+from followshift.output import Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, process_photos
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
+
+
+class OutputFolderError(Exception):
+    """--out names a folder followshift must not write into: a usage error."""
 
 
 @dataclass(frozen=True)
@@ -67,16 +71,24 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
-    """Runs the pipeline. Raises OutputError (from the writer) for an output-folder problem."""
+    """Runs the pipeline.
+
+    Raises OutputFolderError when --out may not be written to (checked first), OutputError
+    when writing fails midway.
+    """
     result = BuildResult()
     diags = result.diagnostics
-    output = Output(options.out) if options.write else None  # refuses a foreign folder first
+    try:  # the output folder is checked before anything is read
+        output = Output(options.out) if options.write else None
+    except OutputError as exc:
+        raise OutputFolderError(str(exc)) from None
     try:
         with _timed(result.timings, "read"):
             site = load_site(options.content, diags, options.base_url)
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
-        theme = find_theme(site.root, site.config.theme)
+        config_file = site.content / "site.yaml"
+        theme = find_theme(site.root, site.config.theme, config_file, site.config.line_of("theme"))
         published = PublishedPhotos({}, {})
         if options.write:  # check only probes photos (while reading); it makes no variants
             with _timed(result.timings, "photos"):

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from followshift import __version__
-from followshift.build import BuildOptions, BuildResult, build
+from followshift.build import BuildOptions, BuildResult, OutputFolderError, build
 from followshift.content.times import TimeError, parse_datetime
 from followshift.diagnostics import Level
 from followshift.output import OutputError
@@ -92,7 +92,7 @@ def build_command(
         content=content,
         out=out,
         now=now,
-        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+        source_date_epoch=_source_date_epoch(),
         drafts=drafts,
         strict=strict,
         base_url=base_url,
@@ -123,7 +123,7 @@ def check_command(
         content=content,
         out=Path("site"),
         now=now,
-        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+        source_date_epoch=_source_date_epoch(),
         drafts=drafts,
         strict=strict,
         base_url=base_url,
@@ -137,21 +137,27 @@ def _validate_base_url(base_url: str | None) -> None:
         raise click.BadParameter("must be an absolute http(s) URL", param_hint="--base-url")
 
 
+def _source_date_epoch() -> str | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None and not value.strip().isdigit():
+        raise click.UsageError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not '{value}'"
+        )
+    return value
+
+
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
     try:
         result = build(options)
+    except OutputFolderError as exc:
+        click.echo(f"{options.out}: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except OutputError as exc:
         click.echo(f"{options.out}: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE if _is_usage(exc) else EXIT_CONTENT)
+        sys.exit(EXIT_CONTENT)
     _report(result, options, quiet, verbose)
     failed = result.failed or (options.strict and result.diagnostics.items)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
-
-
-def _is_usage(exc: OutputError) -> bool:
-    from followshift.output import ForeignOutputError
-
-    return isinstance(exc, ForeignOutputError)
 
 
 def _report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: bool) -> None:

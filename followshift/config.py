@@ -40,6 +40,11 @@ class SiteConfig:
     description: str = ""
     delay: timedelta = timedelta()
     images: ImageConfig = field(default_factory=ImageConfig)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int | None:
+        """The site.yaml line of a setting, for diagnostics found after loading."""
+        return self.lines.get(key)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -170,7 +175,7 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images)
+    return SiteConfig(**values, images=images, lines=dict(data.lines))
 
 
 def _check_keys(

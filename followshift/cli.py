@@ -75,6 +75,9 @@ def main() -> None:
 @now_option
 @strict_option
 @base_url_option
+@click.option(
+    "--prune-cache", is_flag=True, help="Remove cached photo variants this build did not use."
+)
 @quiet_option
 @verbose_option
 def build_command(
@@ -84,6 +87,7 @@ def build_command(
     now: str | None,
     strict: bool,
     base_url: str | None,
+    prune_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -97,6 +101,7 @@ def build_command(
         drafts=drafts,
         strict=strict,
         base_url=base_url,
+        prune_cache=prune_cache,
     )
     _run(options, quiet, verbose)
 
@@ -240,7 +245,8 @@ def _summary(result: BuildResult, options: BuildOptions) -> str:
         )
     stats = result.stats
     assert stats is not None
+    pruned = f"; {result.pruned} unused cached photos pruned" if options.prune_cache else ""
     return (
         f"built {content} into {options.out} ({result.files} files: {stats.written} written, "
-        f"{stats.unchanged} unchanged, {stats.removed} removed); {problems}"
+        f"{stats.unchanged} unchanged, {stats.removed} removed){pruned}; {problems}"
     )

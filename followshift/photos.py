@@ -85,6 +85,16 @@ def _avatars(site: Site, cache: Path, diags: Diagnostics) -> dict[str, PhotoResu
     return avatars
 
 
+def prune_cache(site: Site, published: PublishedPhotos, settings: ImageSettings) -> int:
+    """Removes cached variants that this build did not use (old photos, old settings).
+
+    Explicit (`build --prune-cache`), not automatic: a preview with --drafts or a later --now
+    would otherwise have to make the variants of unpublished posts again.
+    """
+    keep = [r.key for r in [*published.photos.values(), *published.avatars.values()]]
+    return ImageProcessor(cache_dir(site), settings).prune(keep)
+
+
 def cache_dir(site: Site) -> Path:
     """Beside content/, git-ignored; FOLLOWSHIFT_CACHE overrides it (CI, benchmarks)."""
     override = os.environ.get("FOLLOWSHIFT_CACHE")

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from followshift.content.model import Site, Status
 from followshift.photos import PublishedPhotos
@@ -20,6 +19,7 @@ from followshift.render import routes
 from followshift.render.colors import text_on
 from followshift.render.locale import Formatter
 from followshift.render.media import media_files
+from followshift.render.sitemap import sitemap_files
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
 from followshift.render.views import ShiftView, TeamView, site_views
@@ -85,19 +85,25 @@ class SiteRenderer:
     # -- pages --------------------------------------------------------------------------------
 
     def render_all(self) -> Iterator[tuple[str, bytes | Path]]:
+        """Every output file. Each producer is one kind of output; add new kinds here."""
         yield from self.asset_bytes.items()
+        yield from self.media_files()
+        yield from self.html_pages()
+        yield from sitemap_files(self)
+
+    def media_files(self) -> Iterator[tuple[str, Path]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
         for result in [*self.options.photos.photos.values(), *self.options.photos.avatars.values()]:
             media.update((path, v.path) for path, v in media_files(result).items())
         yield from sorted(media.items())
+
+    def html_pages(self) -> Iterator[tuple[str, bytes]]:
         yield self.page("index.html", "", self.index_context())
         for shift in self.shifts:
             yield from self.shift_pages(shift)
         for team_id in self.teams_with_posts():
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
         yield self.page("404.html", "404.html", {"not_found": True})
-        yield "sitemap.xml", self.sitemap()
-        yield "robots.txt", self.robots()
 
     def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes]]:
         yield self.page("shift.html", shift.url, {"shift": shift})
@@ -164,35 +170,3 @@ class SiteRenderer:
         return {"team": team, "appearances": appearances}
 
     # -- machine-readable ---------------------------------------------------------------------
-
-    def sitemap(self) -> bytes:
-        base = self.site.config.base_url
-        entries: list[tuple[str, datetime | None]] = [("", self._last_update(self.shifts))]
-        for shift in self.shifts:
-            entries.append((shift.url, shift.last_update))
-            for st in shift.teams:
-                entries.append((st.url, self._last_update([shift], st.team.id)))
-            entries.extend((p.url, p.modified) for p in shift.posts)
-        for team_id in self.teams_with_posts():
-            entries.append((routes.team_url(team_id), self._last_update(self.shifts, team_id)))
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for url, modified in entries:
-            lastmod = f"<lastmod>{self.formatter.iso(modified)}</lastmod>" if modified else ""
-            lines.append(f"<url><loc>{escape(base + url)}</loc>{lastmod}</url>")
-        lines.append("</urlset>")
-        return ("\n".join(lines) + "\n").encode()
-
-    @staticmethod
-    def _last_update(shifts: list[ShiftView], team_id: str | None = None) -> datetime | None:
-        times = [
-            p.modified for s in shifts for p in s.posts if team_id is None or p.team.id == team_id
-        ]
-        return max(times, default=None)
-
-    def robots(self) -> bytes:
-        return (
-            f"User-agent: *\nAllow: /\nSitemap: {self.site.config.base_url}sitemap.xml\n".encode()
-        )

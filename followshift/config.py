@@ -39,6 +39,7 @@ class SiteConfig:
     theme: str = "default"
     description: str = ""
     delay: timedelta = timedelta()
+    per_page: int = 50
     images: ImageConfig = field(default_factory=ImageConfig)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -136,6 +137,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "theme": _theme,
     "description": _text,
     "delay": _delay,
+    "per_page": _positive_int(5, 1000),
 }
 
 

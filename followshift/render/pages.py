@@ -22,7 +22,8 @@ from followshift.render.media import media_files
 from followshift.render.sitemap import sitemap_files
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
-from followshift.render.views import ShiftView, TeamView, site_views
+from followshift.render.paging import listings
+from followshift.render.views import ShiftInfo, ShiftView, TeamView, post_link, site_views
 
 
 @dataclass(frozen=True)
@@ -106,22 +107,24 @@ class SiteRenderer:
         yield self.page("404.html", "404.html", {"not_found": True})
 
     def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes]]:
-        yield self.page("shift.html", shift.url, {"shift": shift})
+        per_page = self.site.config.per_page
+        for listing in listings(shift.url, shift.posts, per_page, shift.newest_first):
+            highlights = shift.highlights if listing.number is None else ()
+            context = {"shift": shift.info, "page": listing, "highlights": highlights}
+            yield self.page("shift.html", listing.url, context)
         for shift_team in shift.teams:
             posts = shift.team_posts(shift_team.team.id)
-            yield self.page(
-                "team_shift.html",
-                shift_team.url,
-                {"shift": shift, "team": shift_team.team, "posts": posts},
-            )
+            for listing in listings(shift_team.url, posts, per_page, shift.newest_first):
+                highlights = tuple(p for p in posts if p.pinned) if listing.number is None else ()
+                context = {"shift": shift.info, "team": shift_team.team, "page": listing,
+                           "highlights": highlights}  # fmt: skip
+                yield self.page("team_shift.html", listing.url, context)
         for index, post in enumerate(shift.posts):
             newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
             older = shift.posts[index - 1] if index > 0 else None
-            yield self.page(
-                "post.html",
-                post.url,
-                {"shift": shift, "post": post, "newer": newer, "older": older},
-            )
+            context = {"shift": shift.ref, "post": post, "newer": post_link(newer),
+                       "older": post_link(older)}  # fmt: skip
+            yield self.page("post.html", post.url, context)
 
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes]:
         path = routes.page_file(url)
@@ -132,7 +135,6 @@ class SiteRenderer:
             "url": url,
             "canonical": self.site.config.base_url + url,
             "assets": self.assets,
-            "now": self.options.now,
             "first_photo": FirstPhoto(),
             **context,
         }
@@ -147,8 +149,8 @@ class SiteRenderer:
     # -- contexts -----------------------------------------------------------------------------
 
     def index_context(self) -> dict[str, Any]:
-        def by(status: Status) -> list[ShiftView]:
-            return [s for s in self.shifts if s.status is status]
+        def by(status: Status) -> list[ShiftInfo]:
+            return [s.info for s in self.shifts if s.status is status]
 
         return {
             "live": by(Status.LIVE),
@@ -162,7 +164,7 @@ class SiteRenderer:
     def team_context(self, team_id: str) -> dict[str, Any]:
         team: TeamView = self.teams[team_id]
         appearances = [
-            (shift, st, shift.team_posts(team_id))
+            (shift.info, st, shift.team_posts(team_id))
             for shift in sorted(self.shifts, key=lambda s: s.start, reverse=True)
             for st in shift.teams
             if st.team.id == team_id

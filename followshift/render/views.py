@@ -56,34 +56,69 @@ class ShiftTeam:
     count: int
 
 
+def _delegate(obj: object, field: str, name: str) -> object:
+    """Attribute read-through for templates; dunders are never delegated (pickle, copy)."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return getattr(object.__getattribute__(obj, field), name)
+
+
 @dataclass(frozen=True)
-class ShiftView:
+class ShiftRef:
+    """What a post page needs of its shift. Small on purpose: a page's context is its cache key,
+    so a post page must not change when another post of the shift does."""
+
     id: str
     title: str
     url: str
     start: datetime
     end: datetime
     status: Status
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    """A shift's header on its own pages and in listings: no posts, only their count."""
+
+    ref: ShiftRef
     description_html: str
-    posts: tuple[PostView, ...]  # chronological
     newest_first: bool
     teams: tuple[ShiftTeam, ...]  # teams with at least one public post, by name
-    all_team_ids: tuple[str, ...]
+    post_count: int
+    last_update: datetime | None
+
+    def __getattr__(self, name: str) -> object:  # shift.title etc. read through to the ref
+        return _delegate(self, "ref", name)
+
+
+@dataclass(frozen=True)
+class PostLink:
+    """A link to a neighbouring post: enough for its title, never its text."""
+
+    url: str
+    title: str
+    team: TeamView
+    time: datetime
+
+
+@dataclass(frozen=True)
+class ShiftView:
+    info: ShiftInfo
+    posts: tuple[PostView, ...]  # chronological
+
+    def __getattr__(self, name: str) -> object:
+        return _delegate(self, "info", name)
 
     @property
     def highlights(self) -> tuple[PostView, ...]:
         return tuple(p for p in self.posts if p.pinned)
 
-    @property
-    def display_posts(self) -> tuple[PostView, ...]:
-        return tuple(reversed(self.posts)) if self.newest_first else self.posts
-
-    @property
-    def last_update(self) -> datetime | None:
-        return max((p.modified for p in self.posts), default=None)
-
     def team_posts(self, team_id: str) -> tuple[PostView, ...]:
         return tuple(p for p in self.posts if p.team.id == team_id)
+
+
+def post_link(post: PostView | None) -> PostLink | None:
+    return PostLink(post.url, post.title, post.team, post.time) if post else None
 
 
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
@@ -140,19 +175,23 @@ def shift_view(
         (ShiftTeam(teams[t], routes.team_in_shift_url(shift.id, t), counts[t]) for t in counts),
         key=lambda st: (st.team.name.lower(), st.team.id),
     )
-    return ShiftView(
+    ref = ShiftRef(
         id=shift.id,
         title=shift.title,
         url=routes.shift_url(shift),
         start=shift.start,
         end=shift.end,
         status=shift.status(now),
+    )
+    info = ShiftInfo(
+        ref=ref,
         description_html=render_markdown(shift.description),
-        posts=posts,
         newest_first=shift.newest_first(now),
         teams=tuple(shift_teams),
-        all_team_ids=shift.team_ids,
+        post_count=len(posts),
+        last_update=max((p.modified for p in posts), default=None),
     )
+    return ShiftView(info, posts)
 
 
 def site_views(

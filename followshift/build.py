@@ -8,6 +8,9 @@ reported.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,12 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from followshift import __version__
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
+from followshift.content.readcache import ReadCache
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
-from followshift.photos import PublishedPhotos, process_photos, prune_cache
+from followshift.photos import CACHE_DIR, PublishedPhotos, cache_dir, process_photos, prune_cache
+from followshift.render.markdown import MarkdownRenderer
+from followshift.render.memo import REUSED
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
 
@@ -51,6 +58,7 @@ class BuildResult:
     now: datetime | None = None
     site_error: bool = False  # site.yaml or a template: nothing could be built
     pruned: int = 0  # cache entries removed by --prune-cache
+    rendered: int = 0  # pages rendered (the others were unchanged and kept)
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -72,7 +80,54 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = time.perf_counter() - start
 
 
-def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+@dataclass
+class BuildState:
+    """What one build hands the next, so that unchanged work is not done again: the read cache
+    (parsed posts), rendered Markdown and the render memo's page keys.
+
+    `watch` keeps it in memory between rebuilds; `build` stores it in the cache folder, per
+    output folder. It is only ever an optimisation: without it (deleted, from another version)
+    the build does everything, and the output is the same.
+    """
+
+    reads: ReadCache = field(default_factory=ReadCache)
+    markdown: dict[bytes, str] = field(default_factory=dict)
+    page_keys: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def path(cache: Path, out: Path) -> Path:
+        name = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        return cache / "state" / f"{name}.pickle"
+
+    @classmethod
+    def load(cls, cache: Path, out: Path) -> BuildState:
+        try:
+            with cls.path(cache, out).open("rb") as handle:
+                version, state = pickle.load(handle)
+            if version == _STATE_VERSION and isinstance(state, BuildState):
+                return state
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            pass  # no or unreadable state: do everything, as a cold build would
+        return cls()
+
+    def save(self, cache: Path, out: Path) -> None:
+        target = self.path(cache, out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with temp.open("wb") as handle:
+            pickle.dump((_STATE_VERSION, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, target)
+
+
+# The state is pickled: any change to followshift's code may change what it means.
+_STATE_VERSION = f"{__version__}-1"
+
+
+def build(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None = None,
+    state: BuildState | None = None,
+) -> BuildResult:
     """Runs the pipeline.
 
     Raises OutputFolderError when --out may not be written to (checked first), OutputError
@@ -84,9 +139,14 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         output = Output(options.out) if options.write else None
     except OutputError as exc:
         raise OutputFolderError(str(exc)) from None
+    persistent = state is None and output is not None
+    if state is None:
+        state = (
+            BuildState.load(_cache_for(options.content), options.out) if output else BuildState()
+        )
     try:
         with _timed(result.timings, "read"):
-            site = load_site(options.content, diags, options.base_url)
+            site = load_site(options.content, diags, options.base_url, cache=state.reads)
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
         config_file = site.content / "site.yaml"
@@ -99,26 +159,48 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
                     site, now, options.drafts, settings, diags, progress
                 )
             result.site = site
+        render_options = RenderOptions(
+            now,
+            options.drafts,
+            published,
+            previous_keys=state.page_keys if output else {},
+            can_reuse=output.keep if output else None,
+            markdown=MarkdownRenderer(state.markdown),
+        )
         with _timed(result.timings, "render"):
-            renderer = SiteRenderer(site, theme, RenderOptions(now, options.drafts, published))
+            renderer = SiteRenderer(site, theme, render_options)
             files = dict(renderer.render_all())
     except SiteError as exc:
         diags.items.append(exc.diagnostic)
         result.site_error = True
+        if output:
+            output.discard()
         return result
     result.files = len(files)
+    result.rendered = renderer.memo.rendered
     if output is None:
         return result
     if options.strict and diags.items:
+        output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
         for path, data in files.items():
-            output.add(path, data)
+            if data is not REUSED:  # a reused page was staged by output.keep already
+                output.add(path, data)
         result.stats = output.commit()
     result.published = True
+    state.page_keys = renderer.memo.keys
+    if persistent:
+        state.save(cache_dir(site), options.out)
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))
     return result
+
+
+def _cache_for(content: Path) -> Path:
+    """The cache folder before site.yaml is read (it depends only on where content/ is)."""
+    override = os.environ.get("FOLLOWSHIFT_CACHE")
+    return Path(override) if override else content.parent / CACHE_DIR
 
 
 def resolve_now(now: str | None, epoch: str | None, tz: tzinfo) -> datetime:

@@ -10,15 +10,17 @@ import os
 import sys
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import click
 
 from followshift import __version__
-from followshift.build import BuildOptions, BuildResult, OutputFolderError, build
+from followshift.build import BuildOptions, BuildResult, OutputFolderError, build, resolve_now
 from followshift.content.times import TimeError, parse_datetime
-from followshift.diagnostics import Level
+from followshift.diagnostics import Level, display_path
 from followshift.output import OutputError
+from followshift.scaffold import ScaffoldError, example_shift, init_site, new_post, site_timezone
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -201,7 +203,7 @@ def _report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: bo
         click.echo(diagnostic.format(), err=True)
     if verbose:
         timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
-        click.echo(f"timings: {timings}", err=True)
+        click.echo(f"timings: {timings}; {result.rendered} files rendered", err=True)
     if quiet:
         return
     click.echo(_summary(result, options), err=True)
@@ -249,4 +251,119 @@ def _summary(result: BuildResult, options: BuildOptions) -> str:
     return (
         f"built {content} into {options.out} ({result.files} files: {stats.written} written, "
         f"{stats.unchanged} unchanged, {stats.removed} removed){pruned}; {problems}"
+    )
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether stdin is a terminal (then the text comes from $EDITOR, not from stdin)."""
+    return sys.stdin.isatty()
+
+
+def _fail(exc: ScaffoldError) -> NoReturn:
+    click.echo(f"error: {exc.message}", err=True)
+    sys.exit(EXIT_USAGE if exc.usage else EXIT_CONTENT)
+
+
+@main.command("new")
+@click.argument("shift")
+@click.argument("team")
+@click.argument("text", required=False)
+@content_option
+@click.option("--time", "time_", metavar="HH:MM", help="The time of the post (default: now).")
+@click.option("--title", help="The post's title; also names the file.")
+@click.option("--author", help="Who wrote it, e.g. 'Wijkagent Hein'.")
+@click.option(
+    "--photo",
+    "photos",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="A photo to attach (copied beside the post); repeatable.",
+)
+@click.option(
+    "--alt",
+    "alts",
+    multiple=True,
+    metavar="TEXT",
+    help="Alt text of the photo in the same place (first --alt for the first --photo).",
+)
+@click.option(
+    "-e", "--edit", is_flag=True, help="Write the text in $EDITOR even if stdin is not a terminal."
+)
+@now_option
+def new_command(
+    shift: str,
+    team: str,
+    text: str | None,
+    content: Path,
+    time_: str | None,
+    title: str | None,
+    author: str | None,
+    photos: tuple[Path, ...],
+    alts: tuple[str, ...],
+    edit: bool,
+    now: str | None,
+) -> None:
+    """Write a new post for TEAM in SHIFT, stamped with the current time; print its path.
+
+    The text is TEXT, else stdin (also with TEXT '-'), else what you write in $EDITOR.
+    """
+    if len(alts) > len(photos):
+        raise click.BadParameter(
+            f"{len(alts)} alt texts for {_plural(len(photos), 'photo', 'photos')}; "
+            "give one --alt per --photo, in the same order",
+            param_hint="--alt",
+        )
+    epoch = _source_date_epoch()
+    try:
+        tz = site_timezone(content)
+        clock = resolve_now(now, epoch, tz)
+        if text == "-" or (text is None and not edit and not _stdin_is_terminal()):
+            text = click.get_text_stream("stdin").read()
+        elif text is None:
+            text = click.edit(extension=".md") or ""
+        result = new_post(
+            content,
+            shift,
+            team,
+            text=text,
+            now=clock,
+            time=time_,
+            title=title,
+            author=author,
+            photos=[(photo, alts[i] if i < len(alts) else "") for i, photo in enumerate(photos)],
+        )
+    except ScaffoldError as exc:
+        _fail(exc)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(display_path(result.path))
+
+
+@main.command("init")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@now_option
+def init_command(directory: Path, now: str | None) -> None:
+    """Create a new site in DIR with an example shift for tonight, ready for build."""
+    tz = ZoneInfo("Europe/Amsterdam")  # the zone init writes into site.yaml
+    today = resolve_now(now, _source_date_epoch(), tz).astimezone(tz).date()
+    try:
+        files = init_site(directory, today=today)
+    except ScaffoldError as exc:
+        _fail(exc)
+    where = display_path(directory)
+    click.echo(f"created a new site in {where}:")
+    for path in files:
+        click.echo(f"  {display_path(path)}")
+    shown = f'"{where}"' if " " in where else where
+    preview = f"{today.isoformat()}T23:00"
+    click.echo(
+        "next steps:\n"
+        f"  cd {shown} && followshift build\n"
+        f"  (the example posts are timed from 19:00 tonight; to see them now: "
+        f"followshift build --now {preview})\n"
+        f'  followshift new {example_shift(today)} voorbeeld "Ons eerste bericht"\n'
+        "  then change base_url in content/site.yaml and the example content to your own"
     )

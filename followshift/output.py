@@ -135,6 +135,10 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
     return {rel: sha for rel, sha in files.items() if rel not in pending}, pending
 
 
+class _Kept(str):
+    """A staged file that stays as it is: its sha256 from the old manifest."""
+
+
 def _digest(data: bytes | Path) -> tuple[str, int]:
     return _sha256_file(data) if isinstance(data, Path) else (sha256_bytes(data), len(data))
 
@@ -184,7 +188,7 @@ class Output:
     def add(self, relpath: str, data: bytes | Path) -> None:
         """Stages one output: bytes, or a Path whose bytes are copied at commit."""
         _check_relpath(relpath)
-        if not isinstance(data, bytes | Path):
+        if not isinstance(data, bytes | Path | _Kept):
             raise TypeError(f"output data for {relpath!r} must be bytes or Path")
         key = relpath.casefold()
         if key in self._keys:
@@ -204,6 +208,19 @@ class Output:
         self._keys[key] = relpath
         for folder in folders:
             self._dirs.setdefault(folder, relpath)
+
+    def keep(self, relpath: str) -> bool:
+        """Stages `relpath` as unchanged since the last commit, without its bytes.
+
+        Used when the renderer knows a page's inputs did not change. Returns False (staging
+        nothing) unless the old manifest lists the file and it is still on disk; the caller then
+        stages it with add().
+        """
+        sha = self._old.get(relpath)
+        if sha is None or _is_file(self._target(relpath)) is None:
+            return False
+        self.add(relpath, _Kept(sha))
+        return True
 
     def discard(self) -> None:
         """Drops everything staged without touching the disk."""
@@ -228,6 +245,9 @@ class Output:
         new: dict[str, str] = {}
         to_write: list[str] = []
         for rel, data in sorted(self._staged.items()):
+            if isinstance(data, _Kept):
+                new[rel] = str(data)
+                continue
             sha, size = _digest(data)
             new[rel] = sha
             st = _is_file(self._target(rel))

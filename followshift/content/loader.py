@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from followshift.content.files import (
 )
 from followshift.content.model import Order, Post, Shift, Site, Team
 from followshift.content.posts import ShiftContext, read_lone_photo, read_post
+from followshift.content.readcache import ReadCache
 from followshift.content.teams import load_teams
 from followshift.content.times import TimeError, parse_datetime, parse_duration
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
@@ -47,8 +49,14 @@ def load_site(
     diags: Diagnostics,
     base_url: str | None = None,
     prober: Prober | None = None,
+    cache: ReadCache | None = None,
 ) -> Site:
-    """Reads everything. Raises SiteError when the site as a whole cannot be built."""
+    """Reads everything. Raises SiteError when the site as a whole cannot be built.
+
+    With a `cache` from an earlier read, only files that changed since are read again.
+    """
+    cache = cache if cache is not None else ReadCache()
+    cache.begin()
     if not content.is_dir():
         raise SiteError(f"content folder {content} does not exist", content)
     config_diags = Diagnostics()
@@ -71,7 +79,7 @@ def load_site(
             if any(f.suffix in POST_SUFFIXES for f in folder.rglob("*.md")):
                 diags.warning(folder, "has posts but no shift.yaml; not published")
             continue
-        shift = load_shift(folder, config, teams, diags, prober)
+        shift = load_shift(folder, config, teams, diags, prober, cache)
         if shift is not None:
             shifts.append(shift)
 
@@ -83,6 +91,7 @@ def load_site(
                     shift.source / team_id,
                     f"team '{team_id}' is not in teams.yaml; named '{name_from_id(team_id)}'",
                 )
+    cache.finish()
     shifts.sort(key=lambda s: (s.start, s.id))
     return Site(
         config=config,
@@ -94,7 +103,12 @@ def load_site(
 
 
 def load_shift(
-    folder: Path, config: SiteConfig, teams: dict[str, Team], diags: Diagnostics, prober: Prober
+    folder: Path,
+    config: SiteConfig,
+    teams: dict[str, Team],
+    diags: Diagnostics,
+    prober: Prober,
+    cache: ReadCache,
 ) -> Shift | None:
     shift_id = slugify(folder.name)
     if shift_id != folder.name:
@@ -124,8 +138,11 @@ def load_shift(
             )
             continue
         team_ids.append(team_id)
-        ctx = ShiftContext(shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober)
-        posts.extend(load_team_folder(Path(entry.path), ctx, diags))
+        ctx = ShiftContext(
+            shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober,
+            image_settings(config),
+        )  # fmt: skip
+        posts.extend(load_team_folder(Path(entry.path), ctx, diags, cache))
 
     posts.sort(key=lambda p: (p.time, p.id))
     return Shift(
@@ -142,7 +159,9 @@ def load_shift(
     )
 
 
-def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> list[Post]:
+def load_team_folder(
+    folder: Path, ctx: ShiftContext, diags: Diagnostics, cache: ReadCache | None = None
+) -> list[Post]:
     post_files: dict[str, Path] = {}
     photo_files: list[Path] = []
     for entry in os.scandir(folder):
@@ -162,8 +181,9 @@ def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> lis
 
     by_post: dict[str, list[tuple[int, Path]]] = {stem: [] for stem in post_files}
     lone: list[Path] = []
+    stems = set(post_files)
     for photo in photo_files:
-        owner = photo_owner(photo.stem, set(post_files))
+        owner = photo_owner(photo.stem, stems)
         if owner is None:
             lone.append(photo)
         else:
@@ -184,11 +204,15 @@ def load_team_folder(folder: Path, ctx: ShiftContext, diags: Diagnostics) -> lis
         seen[post.id] = post.source
         posts.append(post)
 
+    cache = cache if cache is not None else ReadCache()
+    context = (ctx.shift_id, ctx.team_id, ctx.start, ctx.end, str(ctx.tz), ctx.settings)
     for stem in sorted(post_files):
         photos = [p for _, p in sorted(by_post[stem], key=lambda item: (item[0], item[1].name))]
-        keep(read_post(post_files[stem], photos, ctx, diags))
+        source = post_files[stem]
+        reader = partial(read_post, source, photos, ctx)
+        keep(cache.read(source, (*context, tuple(photos)), photos, reader, diags))
     for photo in sorted(lone):
-        keep(read_lone_photo(photo, ctx, diags))
+        keep(cache.read(photo, context, [], partial(read_lone_photo, photo, ctx), diags))
     return posts
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -48,6 +48,7 @@ class ShiftContext:
     end: datetime
     tz: ZoneInfo
     probe: Callable[[Path], ProbeInfo]  # raises ImageError
+    settings: Hashable = None  # what else the reading depends on (photo limits), for caching
 
 
 def read_post(

@@ -8,7 +8,6 @@ only http(s)/mailto/tel links, and every link gets rel="noopener".
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -58,15 +57,30 @@ _CONFIG = {
 }
 
 
+class MarkdownRenderer:
+    """Markdown → safe HTML, remembering results by the text's digest.
+
+    The memory is a plain dict so a build can hand it to the next one (watch keeps it; build
+    stores it in the cache folder): a post's Markdown is rendered once, not once per build.
+    """
+
+    def __init__(self, memory: dict[bytes, str] | None = None) -> None:
+        self.memory = memory if memory is not None else {}
+
+    def __call__(self, text: str) -> str:
+        if not text.strip():
+            return ""
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        html = self.memory.get(key)
+        if html is None:
+            html = self.memory[key] = render_markdown(text)
+        return html
+
+
 def render_markdown(text: str) -> str:
-    """Safe HTML for a post body or shift description; cached by content."""
+    """Safe HTML for a post body or shift description."""
     if not text.strip():
         return ""
-    return _render(hashlib.blake2b(text.encode(), digest_size=16).digest(), text)
-
-
-@lru_cache(maxsize=65536)
-def _render(_key: bytes, text: str) -> str:
     html = md.markdown(
         text, extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html"
     )

@@ -7,22 +7,26 @@ URLs come from `routes`; links in pages are relative to the page (`root` is the 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import pickle
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from followshift import __version__
 from followshift.content.model import Site, Status
 from followshift.photos import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
 from followshift.render.locale import Formatter
+from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
+from followshift.render.memo import REUSED, PageMemo, Reused
+from followshift.render.paging import listings
 from followshift.render.sitemap import sitemap_files
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
-from followshift.render.paging import listings
 from followshift.render.views import ShiftInfo, ShiftView, TeamView, post_link, site_views
 
 
@@ -31,6 +35,9 @@ class RenderOptions:
     now: datetime
     drafts: bool = False
     photos: PublishedPhotos = field(default_factory=lambda: PublishedPhotos({}, {}))
+    previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
+    can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
+    markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
 
 
 class FirstPhoto:
@@ -57,10 +64,16 @@ class SiteRenderer:
         self.formatter = Formatter(site.config.language, site.config.tz)
         self.templates = Templates(theme, self.formatter)
         self.theme = theme
-        self.teams, self.shifts = site_views(site, options.now, options.drafts, options.photos)
+        self.teams, self.shifts = site_views(
+            site, options.now, options.drafts, options.photos, options.markdown
+        )
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
         self._collect_assets()
+        fingerprint = pickle.dumps(
+            (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
+        )
+        self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse)
 
     # -- assets -------------------------------------------------------------------------------
 
@@ -85,20 +98,22 @@ class SiteRenderer:
 
     # -- pages --------------------------------------------------------------------------------
 
-    def render_all(self) -> Iterator[tuple[str, bytes | Path]]:
+    def render_all(self) -> Iterator[tuple[str, bytes | Path | Reused]]:
         """Every output file. Each producer is one kind of output; add new kinds here."""
         yield from self.asset_bytes.items()
         yield from self.media_files()
         yield from self.html_pages()
         yield from sitemap_files(self)
 
-    def media_files(self) -> Iterator[tuple[str, Path]]:
+    def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
         for result in [*self.options.photos.photos.values(), *self.options.photos.avatars.values()]:
             media.update((path, v.path) for path, v in media_files(result).items())
-        yield from sorted(media.items())
+        for path, source in sorted(media.items()):
+            # Media paths are content-addressed: the same path is the same bytes.
+            yield path, REUSED if self.memo.reuse(path, path) else source
 
-    def html_pages(self) -> Iterator[tuple[str, bytes]]:
+    def html_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
         yield self.page("index.html", "", self.index_context())
         for shift in self.shifts:
             yield from self.shift_pages(shift)
@@ -106,18 +121,28 @@ class SiteRenderer:
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
         yield self.page("404.html", "404.html", {"not_found": True})
 
-    def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes]]:
+    def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes | Reused]]:
         per_page = self.site.config.per_page
+        # Numbered pages see only the stable ShiftRef (no counts, no last update), so a new
+        # post leaves every page but the newest and the index as they are.
         for listing in listings(shift.url, shift.posts, per_page, shift.newest_first):
-            highlights = shift.highlights if listing.number is None else ()
-            context = {"shift": shift.info, "page": listing, "highlights": highlights}
+            index = listing.number is None
+            context = {
+                "shift": shift.info if index else shift.ref,
+                "page": listing,
+                "highlights": shift.highlights if index else (),
+            }
             yield self.page("shift.html", listing.url, context)
         for shift_team in shift.teams:
             posts = shift.team_posts(shift_team.team.id)
             for listing in listings(shift_team.url, posts, per_page, shift.newest_first):
-                highlights = tuple(p for p in posts if p.pinned) if listing.number is None else ()
-                context = {"shift": shift.info, "team": shift_team.team, "page": listing,
-                           "highlights": highlights}  # fmt: skip
+                index = listing.number is None
+                context = {
+                    "shift": shift.info if index else shift.ref,
+                    "team": shift_team.team,
+                    "page": listing,
+                    "highlights": tuple(p for p in posts if p.pinned) if index else (),
+                }
                 yield self.page("team_shift.html", listing.url, context)
         for index, post in enumerate(shift.posts):
             newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
@@ -126,17 +151,18 @@ class SiteRenderer:
                        "older": post_link(older)}  # fmt: skip
             yield self.page("post.html", post.url, context)
 
-    def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes]:
+    def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes | Reused]:
+        """Renders one page, unless the memo says last build's output for it still stands."""
         path = routes.page_file(url)
         root = self.site_path() if template == "404.html" else routes.root_prefix(url)
-        full = {
+        full = {"root": root, "url": url, **context}
+        if self.memo.reuse(path, self.memo.key(template, full)):
+            return path, REUSED
+        full |= {
             "site": self.site.config,
-            "root": root,
-            "url": url,
             "canonical": self.site.config.base_url + url,
             "assets": self.assets,
             "first_photo": FirstPhoto(),
-            **context,
         }
         return path, self.templates.render(template, full).encode("utf-8")
 

@@ -20,8 +20,7 @@ class Listing:
     """One page of a timeline, posts already in display order."""
 
     url: str
-    number: int | None  # None: the timeline's index
-    total: int  # number of chunk pages
+    number: int | None  # None: the timeline's index (no page count: it would change them all)
     posts: tuple[PostView, ...]
     older: str | None  # URL (below the site root) of the page with older posts
     newer: str | None
@@ -31,7 +30,9 @@ def page_url(base: str, number: int) -> str:
     return f"{base}page/{number}/"
 
 
-def listings(base: str, posts: tuple[PostView, ...], per_page: int, newest_first: bool) -> list[Listing]:
+def listings(
+    base: str, posts: tuple[PostView, ...], per_page: int, newest_first: bool
+) -> list[Listing]:
     """The index (first) and every chunk page of a timeline whose URL is `base`."""
     chunks = [posts[i : i + per_page] for i in range(0, len(posts), per_page)]
     n = len(chunks)
@@ -43,11 +44,11 @@ def listings(base: str, posts: tuple[PostView, ...], per_page: int, newest_first
     if newest_first:
         on_index = set(range(max(1, n - 1), n + 1))
         index_older = page_url(base, n - 2) if n >= 3 else None
-        index = Listing(base, None, n, ordered(chunks[max(0, n - 2) :]), index_older, None)
+        index = Listing(base, None, ordered(chunks[max(0, n - 2) :]), index_older, None)
     else:
         on_index = set(range(1, min(2, n) + 1))
         index_newer = page_url(base, 3) if n >= 3 else None
-        index = Listing(base, None, n, ordered(chunks[:2]), None, index_newer)
+        index = Listing(base, None, ordered(chunks[:2]), None, index_newer)
 
     def link(k: int) -> str | None:
         if not 1 <= k <= n:
@@ -58,5 +59,5 @@ def listings(base: str, posts: tuple[PostView, ...], per_page: int, newest_first
     for k, chunk in enumerate(chunks, start=1):
         older = link(k - 1)
         newer = link(k + 1)
-        pages.append(Listing(page_url(base, k), k, n, ordered([chunk]), older, newer))
+        pages.append(Listing(page_url(base, k), k, ordered([chunk]), older, newer))
     return pages

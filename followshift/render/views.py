@@ -12,7 +12,7 @@ from followshift.content.model import Post, Shift, Site, Status, Team
 from followshift.images import PhotoResult
 from followshift.photos import PublishedPhotos, request_for
 from followshift.render import routes
-from followshift.render.markdown import render_markdown
+from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import PhotoView, photo_view
 
 
@@ -74,6 +74,7 @@ class ShiftRef:
     start: datetime
     end: datetime
     status: Status
+    newest_first: bool
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,6 @@ class ShiftInfo:
 
     ref: ShiftRef
     description_html: str
-    newest_first: bool
     teams: tuple[ShiftTeam, ...]  # teams with at least one public post, by name
     post_count: int
     last_update: datetime | None
@@ -134,7 +134,9 @@ def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
     )
 
 
-def post_view(post: Post, team: TeamView, published: PublishedPhotos) -> PostView:
+def post_view(
+    post: Post, team: TeamView, published: PublishedPhotos, markdown: MarkdownRenderer
+) -> PostView:
     return PostView(
         id=post.id,
         anchor=routes.post_anchor(post),
@@ -144,7 +146,7 @@ def post_view(post: Post, team: TeamView, published: PublishedPhotos) -> PostVie
         time=post.time,
         title=post.title,
         author=post.author,
-        html=render_markdown(post.body),
+        html=markdown(post.body),
         photos=_photos(post, published),
         pinned=post.pinned,
         draft=post.draft,
@@ -164,9 +166,10 @@ def shift_view(
     now: datetime,
     drafts: bool,
     published: PublishedPhotos,
+    markdown: MarkdownRenderer,
 ) -> ShiftView:
     posts = tuple(
-        post_view(p, teams[p.team_id], published) for p in shift.public_posts(now, drafts)
+        post_view(p, teams[p.team_id], published, markdown) for p in shift.public_posts(now, drafts)
     )
     counts: dict[str, int] = {}
     for post in posts:
@@ -182,11 +185,11 @@ def shift_view(
         start=shift.start,
         end=shift.end,
         status=shift.status(now),
+        newest_first=shift.newest_first(now),
     )
     info = ShiftInfo(
         ref=ref,
-        description_html=render_markdown(shift.description),
-        newest_first=shift.newest_first(now),
+        description_html=markdown(shift.description),
         teams=tuple(shift_teams),
         post_count=len(posts),
         last_update=max((p.modified for p in posts), default=None),
@@ -195,7 +198,12 @@ def shift_view(
 
 
 def site_views(
-    site: Site, now: datetime, drafts: bool, published: PublishedPhotos
+    site: Site,
+    now: datetime,
+    drafts: bool,
+    published: PublishedPhotos,
+    markdown: MarkdownRenderer | None = None,
 ) -> tuple[dict[str, TeamView], list[ShiftView]]:
+    markdown = markdown or MarkdownRenderer()
     teams = {tid: team_view(team, published.avatars.get(tid)) for tid, team in site.teams.items()}
-    return teams, [shift_view(s, teams, now, drafts, published) for s in site.shifts]
+    return teams, [shift_view(s, teams, now, drafts, published, markdown) for s in site.shifts]

@@ -1,0 +1,80 @@
+"""Reading each post file once: a post is read again only when a file it depends on changed.
+
+An entry remembers the stat signature (mtime, size) of every file its post was made from —
+the Markdown file and each photo — plus everything else that went into it (shift times, time
+zone, photo limits). When all of that is the same, the Post and the diagnostics it produced are
+reused, so `watch` re-reads only what changed and its errors keep being reported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from followshift.content.model import Post
+from followshift.diagnostics import Diagnostic, Diagnostics
+
+Signature = tuple[str, int, int]  # path, mtime_ns, size
+
+
+def signature(path: Path) -> Signature:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@dataclass(frozen=True)
+class Entry:
+    context: Hashable
+    deps: tuple[Signature, ...]
+    post: Post | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class ReadCache:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+    seen: set[str] = field(default_factory=set)
+
+    def begin(self) -> None:
+        self.hits = self.misses = 0
+        self.seen = set()
+
+    def finish(self) -> None:
+        """Drops entries of files this read did not meet, so the cache does not grow forever."""
+        for key in [k for k in self.entries if k not in self.seen]:
+            del self.entries[key]
+
+    def read(
+        self,
+        source: Path,
+        context: Hashable,
+        extra_deps: list[Path],
+        reader: Callable[[Diagnostics], Post | None],
+        diags: Diagnostics,
+    ) -> Post | None:
+        """The post from `source`, from the cache when nothing it depends on changed."""
+        self.seen.add(str(source))
+        entry = self.entries.get(str(source))
+        if (
+            entry is not None
+            and entry.context == context
+            and all(signature(Path(dep[0])) == dep for dep in entry.deps)
+        ):
+            self.hits += 1
+            diags.items.extend(entry.diagnostics)
+            return entry.post
+        self.misses += 1
+        own = Diagnostics()
+        post = reader(own)
+        files = [source, *extra_deps, *(p.source for p in post.photos)] if post else [source]
+        deps = tuple(dict.fromkeys(signature(f) for f in files))
+        self.entries[str(source)] = Entry(context, deps, post, tuple(own.items))
+        diags.items.extend(own.items)
+        return post

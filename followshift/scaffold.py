@@ -1,0 +1,625 @@
+"""Writing content for people: `followshift new` (one post) and `followshift init` (a new site).
+
+No Click here: the command line maps flags to these functions and `ScaffoldError` to exit codes.
+
+Rules of `new_post` (documented in README.md, "Posting from the command line"):
+
+- **Name**: `HHMM-<slug>.md` in `content/SHIFT/TEAM/`. HHMM is the local time in the site's time
+  zone (site.yaml `timezone`) of `now`, or `time` (`HH:MM`, also `19.15` and `1915`) when given.
+  The slug comes from the title, else from the first words of the text (at most 6 words), else it
+  is `bericht`; at most 50 characters, cut at a hyphen. The name carries the time, so no `time:`
+  key is written, with one exception: a clock time in the hour that happens twice (the night
+  summer time ends) gets `time:` with its UTC offset, which a name cannot say.
+- **Front matter** holds only what was given: `title`, `author`, `photos` (`file`, `alt`). Every
+  value is a double-quoted YAML string, so `Let op: "gladheid"` reads back exactly. A text that
+  starts with its own front matter keeps it; the given keys are added to it (a key given twice is
+  refused).
+- **Shift**: must be a folder of the content folder with a shift.yaml; otherwise the error lists
+  the known shifts. **Team**: must be a valid id (`slugify(team) == team`); a team that is not in
+  teams.yaml is allowed (the build warns), its folder is created when missing.
+- **Never overwrite**: a name already used in the team folder (any file whose id is that name, or
+  photos numbered after it) moves the post to `…-2.md`, `…-3.md`, and a note says so. Files are
+  created exclusively (`open(…, "x")`), so even a post written at the same moment by someone else
+  is never overwritten.
+- **Photos** (JPEG, PNG, WebP, HEIC/HEIF, by suffix; not decoded here) are copied beside the post
+  as `<stem>.jpg`, `<stem>-2.jpg`, … (suffix in lower case) and listed under `photos:` with their
+  alt text. A photo without alt text is allowed, with a warning.
+- **Nothing to post** (no text, no title, no photo) is an error.
+
+`init_site` makes a small example site (one team, one shift tonight, three posts, one photo) that
+builds with no errors and no warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from PIL import Image, ImageDraw
+
+from followshift.config import load_config
+from followshift.content.files import (
+    PHOTO_SUFFIXES,
+    is_hidden_dir,
+    is_temporary,
+    name_from_id,
+    slugify,
+)
+from followshift.content.frontmatter import split_front_matter
+from followshift.content.times import (
+    TimeError,
+    localize,
+    parse_clock,
+    parse_datetime,
+    place_in_shift,
+)
+from followshift.content.yamlio import YamlError, YamlMap, load_yaml
+from followshift.diagnostics import Diagnostics, display_path
+
+DEFAULT_SLUG = "bericht"
+SLUG_WORDS = 6
+SLUG_CHARS = 50
+_MAX_TRIES = 999
+_WIDE = 2**31 - 1  # no line folding in dumped YAML strings
+
+
+class ScaffoldError(Exception):
+    """A mistake the user can fix; `usage` tells a usage error (exit 2) from a content or
+    file-system problem (exit 1)."""
+
+    def __init__(self, message: str, *, usage: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """What `new_post` wrote: the post, its copied photos, and lines to tell the user."""
+
+    path: Path
+    photos: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Plan:
+    """Everything about the post except its final name."""
+
+    folder: Path
+    base: str
+    clock: time
+    text: str  # the body, or the whole text when it brings its own front matter
+    own_front_matter: bool
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (key, YAML value), in order
+    photos: list[tuple[Path, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# new
+
+
+def new_post(
+    content: Path,
+    shift: str,
+    team: str,
+    *,
+    text: str,
+    now: datetime,
+    time: str | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    photos: list[tuple[Path, str]] | None = None,
+) -> NewPost:
+    """Writes a new post into `content/shift/team/` and returns where (see the module rules).
+
+    `now` is the clock (aware; a naive one is read in the site time zone); `time` overrides its
+    time of day. `photos` pairs each photo file with its alt text ("" for none).
+    """
+    shift = shift.rstrip("/\\")
+    shift_dir = _shift_folder(content, shift)
+    _check_team(team)
+    tz = site_timezone(content)
+    photos = list(photos or [])
+    title = _one_line(title)
+    author = _one_line(author)
+    warnings: list[str] = []
+
+    local = now.astimezone(tz) if now.tzinfo else localize(now, tz).instant.astimezone(tz)
+    local = local.replace(second=0, microsecond=0)
+    clock = _parse_time_option(time) if time else local.time()
+
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    body, meta, own = _split_text(text)
+    given = {"title": title, "author": author, "photos": photos}
+    for key, value in given.items():
+        if value and key in meta:
+            raise ScaffoldError(
+                f"the text's front matter already has {key}:; give it there or with --{key}, "
+                "not both"
+            )
+    meta_title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    if not body.strip() and not title and not photos and not meta_title and not meta.get("photos"):
+        raise ScaffoldError(
+            "nothing to post: give the text (as an argument, on stdin or in $EDITOR), "
+            "a --title or a --photo"
+        )
+    for photo, _ in photos:
+        _check_photo(photo)
+
+    folder = shift_dir / team
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"{display_path(folder)} is a file, not a team folder")
+
+    keys: list[tuple[str, str]] = []
+    if not time and "time" not in meta and _is_doubled(local, tz):
+        # The night summer time ends: "0230" would be read as the first 02:30; say which one.
+        keys.append(("time", _yaml_str(local.isoformat(timespec="minutes"))))
+    if title:
+        keys.append(("title", _yaml_str(title)))
+    if author:
+        keys.append(("author", _yaml_str(author)))
+
+    warnings.extend(_shift_warnings(shift_dir, tz, local if not time else None, clock))
+    warnings.extend(_team_warnings(content, shift_dir, team, folder))
+    for photo, alt in photos:
+        if not alt.strip():
+            warnings.append(
+                f"photo {photo.name} has no alt text; describe it for blind readers with --alt"
+            )
+        if _same_folder(photo.parent, folder):
+            warnings.append(
+                f"{display_path(photo)} is already in the team folder; the post gets its own "
+                "copy, so remove the original unless it is meant to be shown as well"
+            )
+
+    plan = _Plan(
+        folder=folder,
+        base=f"{clock.hour:02d}{clock.minute:02d}-{post_slug(title or meta_title, body)}",
+        clock=clock,
+        text=text if own else body,
+        own_front_matter=own,
+        keys=keys,
+        photos=[(photo, " ".join(alt.split())) for photo, alt in photos],
+    )
+    try:
+        folder.mkdir(exist_ok=True)
+        written = _write(plan)
+    except OSError as exc:
+        raise ScaffoldError(f"could not write the post: {exc}", usage=False) from None
+    notes: list[str] = []
+    if written.path.stem != plan.base:
+        notes.append(
+            f"{plan.base}.md is taken in {display_path(folder)}; wrote {written.path.name}"
+        )
+    return NewPost(written.path, written.photos, tuple(notes), tuple(warnings))
+
+
+def known_shifts(content: Path) -> list[str]:
+    """The shift folders of a content folder (those with a shift.yaml), sorted by name."""
+    if not content.is_dir():
+        return []
+    return sorted(
+        entry.name
+        for entry in os.scandir(content)
+        if entry.is_dir()
+        and not is_hidden_dir(entry.name)
+        and (Path(entry.path) / "shift.yaml").is_file()
+    )
+
+
+def site_timezone(content: Path) -> ZoneInfo:
+    """The site's time zone from site.yaml; a ScaffoldError when it cannot be known."""
+    if not content.is_dir():
+        raise _no_content(content)
+    diagnostics = Diagnostics()
+    config = load_config(content / "site.yaml", diagnostics)
+    for problem in diagnostics.errors:
+        if problem.message.startswith("timezone:") or not config.lines:
+            where = display_path(problem.path) if problem.path else "site.yaml"
+            where += f":{problem.line}" if problem.line else ""
+            raise ScaffoldError(
+                f"{where}: {problem.message}; the time zone is needed to stamp the post",
+                usage=False,
+            )
+    return config.tz
+
+
+def post_slug(title: str | None, text: str) -> str:
+    """The name part after HHMM: from the title, else the first words of the text, else
+    `bericht`; at most 50 characters, cut at a hyphen."""
+    if title and slugify(title):
+        return _shorten(slugify(title))
+    words = re.sub(r"\]\([^)]*\)|<[^>]*>|https?://\S+", " ", text).split()
+    slug = slugify(" ".join(words[:SLUG_WORDS]))
+    return _shorten(slug) if slug else DEFAULT_SLUG
+
+
+def _shorten(slug: str) -> str:
+    if len(slug) <= SLUG_CHARS:
+        return slug
+    cut = slug[: SLUG_CHARS + 1].rfind("-")
+    return (slug[:cut] if cut > 0 else slug[:SLUG_CHARS]).strip("-")
+
+
+def _shift_folder(content: Path, shift: str) -> Path:
+    if not content.is_dir():
+        raise _no_content(content)
+    known = known_shifts(content)
+    if shift in known:
+        return content / shift
+    if not known:
+        raise ScaffoldError(
+            f"unknown shift '{shift}': {display_path(content)} has no shifts yet; a shift is a "
+            f"folder with a shift.yaml, e.g. {display_path(content / 'JJJJ-MM-DD-volgdienst')}"
+        )
+    hint = _suggest(shift, known)
+    raise ScaffoldError(
+        f"unknown shift '{shift}'{hint}; known shifts: {', '.join(known)} "
+        f"(a new shift needs a folder in {display_path(content)} with a shift.yaml)"
+    )
+
+
+def _no_content(content: Path) -> ScaffoldError:
+    return ScaffoldError(
+        f"no content folder at {display_path(content)}; give it with --content DIR, "
+        "or start a new site with followshift init DIR"
+    )
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    starting = [k for k in known if name and k.startswith(name)]
+    matches = starting if len(starting) == 1 else difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _check_team(team: str) -> None:
+    slug = slugify(team)
+    if slug == team and team:
+        return
+    example = f", e.g. '{slug}'" if slug else ""
+    raise ScaffoldError(
+        f"'{team}' is not a team id: use lowercase letters, digits and hyphens{example}"
+    )
+
+
+def _parse_time_option(text: str) -> time:
+    value = text.strip()
+    if re.fullmatch(r"\d{3,4}", value):
+        value = f"{value[:-2]}:{value[-2:]}"
+    try:
+        return parse_clock(value).replace(second=0)
+    except TimeError as exc:
+        raise ScaffoldError(f"--time: {exc}") from None
+
+
+def _one_line(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return " ".join(value.split()) or None
+
+
+def _split_text(text: str) -> tuple[str, YamlMap, bool]:
+    """(body, front matter, whether the text brings its own front matter)."""
+    try:
+        parsed = split_front_matter(text)
+    except YamlError as exc:
+        raise ScaffoldError(f"the text's front matter: {exc.message}") from None
+    own = text.split("\n", 1)[0].rstrip() == "---"
+    return parsed.body, parsed.meta, own
+
+
+def _check_photo(photo: Path) -> None:
+    if not photo.is_file():
+        raise ScaffoldError(f"--photo: {display_path(photo)} does not exist or is not a file")
+    if photo.suffix.lower() not in PHOTO_SUFFIXES:
+        kinds = " ".join(sorted(PHOTO_SUFFIXES))
+        raise ScaffoldError(f"--photo: {display_path(photo)} is not a photo ({kinds})")
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _is_doubled(local: datetime, tz: ZoneInfo) -> bool:
+    """Whether the wall-clock time of `local` happens twice (the night summer time ends)."""
+    naive = local.replace(tzinfo=None)
+    return (
+        naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset()
+    )
+
+
+def _shift_warnings(
+    shift_dir: Path, tz: ZoneInfo, local: datetime | None, clock: time
+) -> list[str]:
+    """Best effort: a post outside its shift is probably in the wrong one. A broken shift.yaml
+    is the build's to report."""
+    try:
+        data = load_yaml((shift_dir / "shift.yaml").read_text(encoding="utf-8"))
+        if not isinstance(data, YamlMap):
+            return []
+        start = parse_datetime(str(data["start"]), tz).instant
+        end = parse_datetime(str(data["end"]), tz).instant
+    except (OSError, UnicodeDecodeError, YamlError, TimeError, KeyError):
+        return []
+    span = f"{_fmt(start, tz)} to {_fmt(end, tz)}"
+    if local is not None:
+        if start <= local <= end:
+            return []
+        return [
+            f"it is {_fmt(local, tz)}, outside shift '{shift_dir.name}' ({span}); "
+            f"the post is timed {clock.strftime('%H:%M')} on the shift's day — is it the right "
+            "shift? (--time sets another time)"
+        ]
+    resolved = place_in_shift(clock, start, end, tz)
+    return [resolved.warning] if resolved.warning else []
+
+
+def _fmt(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _team_warnings(content: Path, shift_dir: Path, team: str, folder: Path) -> list[str]:
+    if folder.is_dir():
+        return []  # an existing team: the build says whatever there is to say about it
+    declared: list[str] = []
+    try:
+        data = load_yaml((content / "teams.yaml").read_text(encoding="utf-8"))
+        if isinstance(data, YamlMap):
+            declared = list(data)
+    except (OSError, UnicodeDecodeError, YamlError):
+        pass
+    if team in declared:
+        return []
+    present = [e.name for e in os.scandir(shift_dir) if e.is_dir() and not is_hidden_dir(e.name)]
+    hint = _suggest(team, sorted(set(declared) | set(present)))
+    return [
+        f"team '{team}' is not in teams.yaml{hint}; made a new team folder "
+        f"{display_path(folder)}, shown as '{name_from_id(team)}' until teams.yaml has it"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# writing without ever overwriting
+
+
+def _taken(stem: str, folder: Path) -> bool:
+    """Whether a post named `stem` would clash with what is there: a file with that id, or
+    photos numbered after it (`stem-2.jpg`), which it would claim."""
+    numbered = re.compile(re.escape(stem) + r"-\d{1,3}")
+    for name in os.listdir(folder):
+        if is_temporary(name):
+            continue
+        other = slugify(Path(name).stem)
+        if other == stem or numbered.fullmatch(other):
+            return True
+    return False
+
+
+def _photo_name(stem: str, index: int, photo: Path) -> str:
+    number = "" if index == 1 else f"-{index}"
+    return f"{stem}{number}{photo.suffix.lower()}"
+
+
+def _render(plan: _Plan, stem: str) -> str:
+    lines = [f"{key}: {value}" for key, value in plan.keys]
+    if plan.photos:
+        lines.append("photos:")
+        for index, (photo, alt) in enumerate(plan.photos, start=1):
+            lines.append(f"  - file: {_yaml_str(_photo_name(stem, index, photo))}")
+            if alt:
+                lines.append(f"    alt: {_yaml_str(alt)}")
+    text = plan.text.strip("\n")
+    if plan.own_front_matter:
+        first, _, rest = text.partition("\n")
+        text = "\n".join([first, *lines, rest]) if lines else text
+    elif lines:
+        text = "\n".join(["---", *lines, "---", text])
+    return text.rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class _Written:
+    path: Path
+    photos: tuple[Path, ...]
+
+
+def _write(plan: _Plan) -> _Written:
+    for attempt in range(1, _MAX_TRIES + 1):
+        stem = plan.base if attempt == 1 else f"{plan.base}-{attempt}"
+        if _taken(stem, plan.folder):
+            continue
+        path = plan.folder / f"{stem}.md"
+        try:
+            # The post first: a build that runs meanwhile sees a post waiting for its photos
+            # (an error of that post), never a lone photo published without its alt text.
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(_render(plan, stem))
+        except FileExistsError:
+            continue
+        copied: list[Path] = []
+        try:
+            for index, (photo, _) in enumerate(plan.photos, start=1):
+                target = plan.folder / _photo_name(stem, index, photo)
+                with photo.open("rb") as source, target.open("xb") as out:
+                    copied.append(target)
+                    shutil.copyfileobj(source, out)
+        except FileExistsError:
+            for mine in [path, *copied]:  # only what this call created
+                mine.unlink()
+            continue
+        return _Written(path, tuple(copied))
+    raise ScaffoldError(f"no free name for {plan.base}.md in {display_path(plan.folder)}")
+
+
+def _yaml_str(value: str) -> str:
+    """A double-quoted YAML string that reads back as exactly `value`."""
+    dumped = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=_WIDE).strip()
+    # PyYAML escapes characters beyond the BMP (emoji); put them back where that is safe.
+    readable = re.sub(
+        r"(\\\\)|\\U([0-9A-Fa-f]{8})",
+        lambda m: m[1] or (chr(int(m[2], 16)) if chr(int(m[2], 16)).isprintable() else m[0]),
+        dumped,
+    )
+    try:
+        data = load_yaml(f"v: {readable}\n")
+        if isinstance(data, YamlMap) and data.get("v") == value:
+            return readable
+    except YamlError:
+        pass
+    return dumped
+
+
+# ---------------------------------------------------------------------------------------------
+# init
+
+
+_EXAMPLE_TEAM = "voorbeeld"
+
+_SITE_YAML = """\
+# Site settings; every key is optional. See README.md, "site.yaml".
+title: Politie Voorbeeld volgt
+# The address where site/ will be published: used in feeds, the sitemap and share links.
+# Change it before you publish.
+base_url: https://volgdienst.example.nl/
+language: nl
+timezone: Europe/Amsterdam
+description: Live mee met de politie tijdens een volgdienst.
+"""
+
+_TEAMS_YAML = """\
+# The teams: folder name (team id) → how the team is shown.
+voorbeeld:
+  name: Politieteam Voorbeeld
+  region: Voorbeeldregio
+  color: "#1f3b73"
+"""
+
+_SHIFT_YAML = """\
+title: Volgdienst Politieteam Voorbeeld
+start: {start} 19:00
+end: {end} 03:00
+description: |
+  Een avond live mee met **Politieteam Voorbeeld**. Wij laten zien wat wij tijdens een dienst
+  allemaal doen. Meelezen kan, reageren niet: bij spoed belt u 112.
+"""
+
+_POSTS = {
+    "1900-de-dienst-begint.md": """\
+---
+title: De dienst begint
+author: Wijkagent Sanne
+---
+Goedenavond! Vanavond kunt u live volgen wat wij tijdens onze dienst doen. De briefing zit
+erop, de koffie is op: we gaan de straat op.
+""",
+    "1930-snelheidscontrole.md": """\
+---
+title: Snelheidscontrole
+photos:
+  - file: 1930-snelheidscontrole.jpg
+    alt: Tekening van een witte politieauto met blauwe en oranje strepen op een weg in de avond
+---
+Buurtbewoners klagen vaak over hardrijders op de Dorpsstraat. Daarom staan we hier vanavond
+met een **snelheidscontrole**. Houd u aan de 30, dan hoeft u ons niet te spreken.
+""",
+    "2115-gestolen-scooter-terug.md": """\
+---
+title: Gestolen scooter terug bij de eigenaar
+pinned: true
+---
+Tijdens de surveillance zagen we een scooter staan die vanmiddag als gestolen was opgegeven.
+De eigenaar heeft hem net weer opgehaald en was er erg blij mee.
+""",
+}
+
+_GITIGNORE = """\
+# followshift: the built site and the photo cache can always be made again.
+site/
+.followshift-cache/
+"""
+
+
+def init_site(target: Path, *, today: date | None = None) -> list[Path]:
+    """Creates a new site in `target` (missing, empty, or holding only `.git`) with an example
+    shift on `today` (default: today in Europe/Amsterdam); returns the files it wrote."""
+    if target.exists():
+        if not target.is_dir():
+            raise ScaffoldError(f"{display_path(target)} is a file, not a folder")
+        others = [name for name in os.listdir(target) if name != ".git"]
+        if others:
+            raise ScaffoldError(
+                f"{display_path(target)} is not empty; give a new folder (or an empty one), "
+                "so nothing in it is overwritten"
+            )
+    day = today or datetime.now(UTC).astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    shift = example_shift(day)
+    content = target / "content"
+    team = content / shift / _EXAMPLE_TEAM
+    files: dict[Path, str | bytes] = {
+        target / ".gitignore": _GITIGNORE,
+        content / "site.yaml": _SITE_YAML,
+        content / "teams.yaml": _TEAMS_YAML,
+        content / shift / "shift.yaml": _SHIFT_YAML.format(
+            start=day.isoformat(), end=(day + timedelta(days=1)).isoformat()
+        ),
+        **{team / name: text for name, text in _POSTS.items()},
+        team / "1930-snelheidscontrole.jpg": _example_photo(),
+    }
+    written: list[Path] = []
+    try:
+        team.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            if isinstance(data, bytes):
+                with path.open("xb") as handle:
+                    handle.write(data)
+            else:
+                with path.open("x", encoding="utf-8", newline="\n") as handle:
+                    handle.write(data)
+            written.append(path)
+    except OSError as exc:
+        raise ScaffoldError(f"could not create the site: {exc}", usage=False) from None
+    return written
+
+
+def example_shift(today: date) -> str:
+    """The name of the example shift `init_site` makes for `today`."""
+    return f"{today.isoformat()}-volgdienst"
+
+
+def _example_photo() -> bytes:
+    """A small drawing of a Dutch police car at dusk, made here so the example owns its photo."""
+    width, height = 960, 640
+    image = Image.new("RGB", (width, height), (24, 32, 64))
+    draw = ImageDraw.Draw(image)
+    for y in range(height // 2):  # dusk: dark blue above, lighter near the horizon
+        shade = 40 + y * 90 // (height // 2)
+        draw.line([(0, y), (width, y)], fill=(shade // 2, shade // 2 + 10, shade + 40))
+    draw.rectangle([0, height // 2, width, height], fill=(52, 52, 58))  # the road
+    draw.rectangle([0, 560, width, 572], fill=(230, 230, 230))  # its edge line
+    body = (200, 300, 760, 470)
+    draw.rounded_rectangle(body, radius=28, fill=(245, 245, 245))
+    draw.polygon([(300, 300), (360, 220), (600, 220), (680, 300)], fill=(245, 245, 245))
+    draw.polygon([(320, 295), (370, 232), (470, 232), (470, 295)], fill=(90, 120, 160))
+    draw.polygon([(490, 295), (490, 232), (590, 232), (655, 295)], fill=(90, 120, 160))
+    draw.rectangle([200, 380, 760, 405], fill=(21, 65, 148))  # blue stripe
+    draw.rectangle([200, 405, 760, 425], fill=(240, 130, 0))  # orange stripe
+    draw.rectangle([440, 205, 520, 220], fill=(40, 90, 220))  # light bar
+    for x in (300, 660):
+        draw.ellipse([x - 55, 420, x + 55, 530], fill=(20, 20, 20))
+        draw.ellipse([x - 25, 450, x + 25, 500], fill=(150, 150, 150))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()

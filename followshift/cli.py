@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ import click
 from followshift import __version__
 from followshift.build import BuildOptions, BuildResult, OutputFolderError, build, resolve_now
 from followshift.content.times import TimeError, parse_datetime
-from followshift.diagnostics import Level, display_path
+from followshift.diagnostics import Diagnostic, Level, display_path
 from followshift.output import OutputError
 from followshift.scaffold import ScaffoldError, example_shift, init_site, new_post, site_timezone
 
@@ -367,3 +367,150 @@ def init_command(directory: Path, now: str | None) -> None:
         f'  followshift new {example_shift(today)} voorbeeld "Ons eerste bericht"\n'
         "  then change base_url in content/site.yaml and the example content to your own"
     )
+
+
+def _watch_options(content: Path, out: Path, drafts: bool, now: str | None, base_url: str | None):
+    _validate_base_url(base_url)
+    return BuildOptions(
+        content=content,
+        out=out,
+        now=now,
+        source_date_epoch=None,  # a watch follows the clock (or a --now that runs on)
+        drafts=drafts,
+        base_url=base_url,
+    )
+
+
+class _WatchReport:
+    """Prints each rebuild: diagnostics not printed before, then one summary line."""
+
+    def __init__(self, quiet: bool, verbose: bool, publish: Any = None) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.publish = publish
+        self.shown: set[Diagnostic] = set()
+
+    def __call__(self, rebuild: Any) -> None:
+        result = rebuild.result
+        current = set(result.diagnostics.items)
+        for diagnostic in result.diagnostics.sorted():
+            if diagnostic in self.shown or (self.quiet and diagnostic.level is Level.WARNING):
+                continue
+            click.echo(diagnostic.format(), err=True)
+        self.shown = current
+        if self.publish is not None:
+            self.publish(
+                [d.format() for d in result.diagnostics.sorted() if d.level is Level.ERROR]
+            )
+        if self.quiet:
+            return
+        stats = result.stats
+        files = (
+            f"{stats.written} written, {stats.removed} removed" if stats else "nothing published"
+        )
+        waiting = (
+            f"; waiting for {len(rebuild.held_back)} file(s) still being written"
+            if (rebuild.held_back)
+            else ""
+        )
+        stamp = datetime.now().strftime("%H:%M:%S")
+        click.echo(
+            f"{stamp} {rebuild.reason}: {rebuild.seconds:.2f}s, {files}; "
+            f"{_plural(len(result.diagnostics.errors), 'error', 'errors')}, "
+            f"{_plural(len(result.diagnostics.warnings), 'warning', 'warnings')}{waiting}",
+            err=True,
+        )
+
+
+def _site_tz(content: Path) -> Any:
+    from followshift.config import load_config
+    from followshift.diagnostics import Diagnostics
+
+    return load_config(content / "site.yaml", Diagnostics()).tz
+
+
+@main.command("watch")
+@content_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+@drafts_option
+@now_option
+@base_url_option
+@quiet_option
+@verbose_option
+def watch_command(
+    content: Path,
+    out: Path,
+    drafts: bool,
+    now: str | None,
+    base_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Build, then rebuild on every change in content/ or the theme (Ctrl-C stops)."""
+    from followshift.watch import Clock, Watcher
+
+    options = _watch_options(content, out, drafts, now, base_url)
+    watcher = Watcher(options, _WatchReport(quiet, verbose), Clock(now, _site_tz(content)))
+    if not quiet:
+        click.echo(f"watching {content} (Ctrl-C stops)", err=True)
+    _run_watcher(watcher, options)
+
+
+@main.command("serve")
+@content_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@drafts_option
+@now_option
+@base_url_option
+@quiet_option
+@verbose_option
+def serve_command(
+    content: Path,
+    out: Path,
+    host: str,
+    port: int,
+    drafts: bool,
+    now: str | None,
+    base_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Watch, and serve the site locally; pages reload by themselves after each rebuild."""
+    import threading
+
+    from followshift.serve import Broadcaster, make_server
+    from followshift.watch import Clock, Watcher
+
+    options = _watch_options(content, out, drafts, now, base_url)
+    broadcaster = Broadcaster()
+    watcher = Watcher(
+        options, _WatchReport(quiet, verbose, broadcaster.publish), Clock(now, _site_tz(content))
+    )
+    out.mkdir(parents=True, exist_ok=True)  # served from the start; the first build fills it
+    try:
+        server = make_server(out, host, port, broadcaster)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    address = f"http://{host}:{server.server_address[1]}/"
+    click.echo(f"serving {out} at {address} (Ctrl-C stops)", err=True)
+    try:
+        _run_watcher(watcher, options)
+    finally:
+        broadcaster.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _run_watcher(watcher: Any, options: BuildOptions) -> None:
+    try:
+        watcher.run()
+    except OutputFolderError as exc:
+        click.echo(f"{options.out}: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)

@@ -20,6 +20,7 @@ from followshift.photos import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
 from followshift.render.locale import Formatter
+from followshift.render.live import live_files
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, PageMemo, Reused
@@ -104,6 +105,7 @@ class SiteRenderer:
         yield from self.media_files()
         yield from self.html_pages()
         yield from sitemap_files(self)
+        yield from live_files(self)
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once

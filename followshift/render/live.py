@@ -1,0 +1,66 @@
+"""<shift>/live.json: what a reading browser polls for new, changed and removed posts.
+
+The newest `LIVE_WINDOW` posts of the shift, oldest first, each with its article HTML rendered
+by the same template as the timeline, so the script inserts markup and never builds any. Links
+in that HTML are relative to live.json itself (it sits beside the shift's index); the script
+resolves them against the JSON's URL, so they work on the team pages one folder deeper too.
+
+Removed posts are implied: a post on the page that is at least as new as `since` and not in
+`posts` was retracted. `poll` is the suggested interval in seconds, 0 once the shift is not
+live, which stops polling.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from followshift.content.model import Status
+from followshift.render.views import ShiftView
+
+if TYPE_CHECKING:
+    from followshift.render.pages import SiteRenderer
+
+LIVE_WINDOW = 50
+POLL_SECONDS = 20
+
+
+class _Lazy:
+    """Inserted posts are never the first photo of a page: always lazy."""
+
+    def __call__(self) -> bool:
+        return False
+
+
+def live_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
+    for shift in r.shifts:
+        yield f"{shift.url}live.json", live_json(r, shift)
+
+
+def live_json(r: SiteRenderer, shift: ShiftView) -> bytes:
+    window = shift.posts[-LIVE_WINDOW:]
+    posts = []
+    for post in window:
+        context = {"post": post, "shift": shift.ref, "root": "../", "heading": "h3"}
+        html = r.templates.render("partials/post.html", {**context, "first_photo": _Lazy()})
+        posts.append(
+            {
+                "id": post.anchor,
+                "team": post.team.id,
+                "time": r.formatter.iso(post.time),
+                "modified": r.formatter.iso(post.modified),
+                "html": html.strip(),
+            }
+        )
+    doc = {
+        "version": 1,
+        "shift": shift.id,
+        "status": shift.status.value,
+        "poll": POLL_SECONDS if shift.status is Status.LIVE else 0,
+        "updated": r.formatter.iso(shift.last_update) if shift.last_update else None,
+        "since": posts[0]["time"] if posts else None,
+        "count": shift.post_count,
+        "posts": posts,
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

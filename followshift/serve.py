@@ -1,0 +1,168 @@
+"""`serve`: watch plus a local web server whose pages reload by themselves.
+
+The server serves site/ exactly as written (so what you see is what a static host serves), with
+two additions for the person editing, never written to site/: every HTML response gets a
+`<script src="/__followshift__/reload.js">` before `</body>`, and `/__followshift__/events` is a
+Server-Sent Events stream that says "reload" after each rebuild and carries the current build
+errors, which the script shows in a banner. Both are same-origin, so the pages' strict CSP
+(`default-src 'self'`) allows them.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+PREFIX = "/__followshift__/"
+
+RELOAD_JS = r"""// followshift serve: reload after each rebuild, show build errors. Not in the site.
+(function () {
+  "use strict";
+  var banner = null;
+  function show(errors) {
+    if (!errors.length) { if (banner) { banner.remove(); banner = null; } return; }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.setAttribute("role", "alert");
+      banner.id = "followshift-errors";
+      var s = banner.style;  // CSSOM, allowed under style-src 'self'
+      s.position = "fixed"; s.left = "0"; s.right = "0"; s.bottom = "0"; s.zIndex = "9999";
+      s.maxHeight = "40vh"; s.overflow = "auto"; s.margin = "0"; s.padding = "0.75rem 1rem";
+      s.background = "#7a0010"; s.color = "#fff"; s.font = "14px/1.4 monospace";
+      s.whiteSpace = "pre-wrap";
+      document.body.appendChild(banner);
+    }
+    banner.textContent = "followshift: " + errors.length + " error(s) in the last build\n" +
+      errors.join("\n");
+  }
+  var version = null;
+  var source = new EventSource("/__followshift__/events");
+  source.onmessage = function (event) {
+    var data = JSON.parse(event.data);
+    if (version !== null && data.version !== version) { location.reload(); return; }
+    version = data.version;
+    show(data.errors || []);
+  };
+})();
+"""
+
+
+class Broadcaster:
+    """The latest build's version number and error lines, for every open page."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.version = 0
+        self.errors: list[str] = []
+        self.closed = False
+
+    def publish(self, errors: list[str]) -> None:
+        with self._cond:
+            self.version += 1
+            self.errors = errors
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> tuple[int, list[str]]:
+        with self._cond:
+            if self.version == seen and not self.closed:
+                self._cond.wait(timeout)
+            return self.version, list(self.errors)
+
+
+class Handler(SimpleHTTPRequestHandler):
+    broadcaster: Broadcaster
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".json": "application/json; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".webp": "image/webp",
+    }
+
+    def __init__(self, *args: Any, broadcaster: Broadcaster, **kwargs: Any) -> None:
+        self.broadcaster = broadcaster
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a live preview is not the place for an access log
+
+    def guess_type(self, path: str | Any) -> str:
+        name = str(path)
+        if name.endswith("feed.xml"):
+            return "application/atom+xml; charset=utf-8"
+        if name.endswith("feed.json"):
+            return "application/feed+json; charset=utf-8"
+        return super().guess_type(path)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # always the latest build
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        if self.path == PREFIX + "reload.js":
+            return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+        if self.path == PREFIX + "events":
+            return self._events()
+        target = self.translate_path(self.path.split("?", 1)[0])
+        if Path(target).is_dir():
+            target = str(Path(target) / "index.html")
+        if target.endswith(".html") and Path(target).is_file():
+            return self._send(self._inject(Path(target).read_bytes()), self.guess_type(target))
+        if not Path(target).exists():
+            missing = Path(self.directory) / "404.html"
+            body = self._inject(missing.read_bytes()) if missing.is_file() else b"Not found"
+            return self._send(body, "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+        return super().do_GET()
+
+    def _inject(self, html: bytes) -> bytes:
+        tag = f'<script src="{PREFIX}reload.js" defer></script>\n'.encode()
+        head, sep, tail = html.rpartition(b"</body>")
+        return head + tag + sep + tail if sep else html + tag
+
+    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = -1
+        try:
+            while not self.broadcaster.closed:
+                version, errors = self.broadcaster.wait(seen, timeout=15)
+                if version == seen:
+                    self.wfile.write(b": keep-alive\n\n")  # notices a closed tab
+                else:
+                    seen = version
+                    data = json.dumps({"version": version, "errors": errors})
+                    self.wfile.write(f"data: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def make_server(site: Path, host: str, port: int, broadcaster: Broadcaster) -> ThreadingHTTPServer:
+    mimetypes.add_type("image/webp", ".webp")
+    handler = partial(Handler, directory=str(site), broadcaster=broadcaster)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

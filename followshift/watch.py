@@ -1,0 +1,208 @@
+"""`watch`: build, then rebuild incrementally on every change, and at every scheduled moment.
+
+The same pipeline as `build` (followshift.build.build) with a BuildState kept in memory, so a
+rebuild re-reads only changed files and rewrites only pages whose bytes change. Around it:
+
+- file events under content/ and the theme (watchdog) are debounced: a burst of events (a phone
+  syncing a post and three photos) gives one rebuild;
+- editor and sync temporaries are ignored (the same rules as reading: content/files.py);
+- a file that is still being written (a phone syncing) is waited for: a post that fails while
+  its folder saw changes in the last SETTLE seconds is not reported yet — it is simply not
+  published — and is looked at again once things have been quiet for SETTLE seconds;
+- the next moment the site changes without any file changing (a scheduled post's time plus the
+  delay, a shift starting or ending) is a timer: the site is rebuilt then.
+
+The watcher never dies on bad content: every problem is a diagnostic, printed as in `build`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from followshift.build import BuildOptions, BuildResult, BuildState, build
+from followshift.content.files import is_temporary
+from followshift.content.times import parse_datetime
+from followshift.diagnostics import Diagnostic, Level
+from followshift.render.theme import builtin_themes
+
+DEBOUNCE = 0.08  # seconds of quiet before a rebuild
+MAX_WAIT = 0.5  # a steady stream of events still rebuilds this often
+SETTLE = 2.0  # a file untouched this long is finished; its errors are real
+
+
+@dataclass
+class Rebuild:
+    """One rebuild as the user sees it."""
+
+    result: BuildResult
+    seconds: float
+    reason: str
+    held_back: list[Diagnostic] = field(default_factory=list)  # errors of files still changing
+
+
+class Clock:
+    """The real clock, or one that starts at --now and runs at real speed (previews, tests)."""
+
+    def __init__(self, start: str | None, tz: tzinfo = UTC) -> None:
+        self.start = parse_datetime(start, tz).instant if start else None
+        self.t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        if self.start is None:
+            return datetime.now(UTC)
+        return self.start + timedelta(seconds=time.monotonic() - self.t0)
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        changed = [Path(str(p)) for p in paths if p and not is_temporary(Path(str(p)).name)]
+        if changed:
+            self.watcher.notify(changed)
+
+
+class Watcher:
+    def __init__(
+        self,
+        options: BuildOptions,
+        report: Callable[[Rebuild], None],
+        clock: Clock | None = None,
+    ) -> None:
+        self.options = options
+        self.report = report
+        self.clock = clock or Clock(options.now)
+        self.state = BuildState()
+        self._lock = threading.Condition()
+        self._changed: dict[Path, float] = {}  # path → monotonic time of its last event
+        self._pending_since: float | None = None
+        self._last_event: float = 0.0
+        self._stop = False
+        self._observer: Observer | None = None
+        self._recheck_at: float | None = None
+        self._due: datetime | None = None
+
+    # -- events ------------------------------------------------------------------------------
+
+    def notify(self, paths: Iterable[Path]) -> None:
+        with self._lock:
+            now = time.monotonic()
+            for path in paths:
+                self._changed[path] = now
+            self._last_event = now
+            if self._pending_since is None:
+                self._pending_since = now
+            self._lock.notify_all()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop = True
+            self._lock.notify_all()
+
+    def watched_folders(self) -> list[Path]:
+        content = self.options.content
+        root = content.parent
+        candidates = [content, root / "templates", root / "themes", builtin_themes()]
+        return [folder for folder in candidates if folder.is_dir()]
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def rebuild(self, reason: str) -> Rebuild:
+        started = time.perf_counter()
+        options = replace(self.options, now=self.clock.now().isoformat())
+        result = build(options, state=self.state)
+        held_back = self._hold_back_settling(result)
+        rebuild = Rebuild(result, time.perf_counter() - started, reason, held_back)
+        self._due = next_change(result)
+        return rebuild
+
+    def _hold_back_settling(self, result: BuildResult) -> list[Diagnostic]:
+        """Errors of files whose folder changed in the last SETTLE seconds are not shown yet."""
+        now = time.monotonic()
+        with self._lock:  # forget old events, so the map stays small in a night-long watch
+            self._changed = {p: t for p, t in self._changed.items() if now - t < SETTLE}
+            busy = {p.parent for p in self._changed}
+        held = [
+            d
+            for d in result.diagnostics.items
+            if d.level is Level.ERROR and d.path is not None
+            and (d.path.parent in busy or d.path in busy)
+        ]  # fmt: skip
+        if held:
+            result.diagnostics.items = [d for d in result.diagnostics.items if d not in held]
+            self._recheck_at = now + SETTLE
+        return held
+
+    def run(self) -> None:
+        """Builds, then rebuilds on changes until stop() (or Ctrl-C in the calling thread)."""
+        self.report(self.rebuild("start"))
+        observer = Observer()
+        for folder in self.watched_folders():
+            observer.schedule(_Events(self), str(folder), recursive=True)
+        observer.start()
+        self._observer = observer
+        try:
+            while True:
+                reason = self._wait()
+                if reason is None:
+                    return
+                self.report(self.rebuild(reason))
+        finally:
+            observer.stop()
+            observer.join(timeout=5)
+
+    def _wait(self) -> str | None:
+        """Blocks until a rebuild is due; returns why, or None when stopped."""
+        with self._lock:
+            while not self._stop:
+                now = time.monotonic()
+                if self._pending_since is not None:
+                    quiet = now - self._last_event >= DEBOUNCE
+                    overdue = now - self._pending_since >= MAX_WAIT
+                    if quiet or overdue:
+                        self._pending_since = None
+                        return "change"
+                    self._lock.wait(DEBOUNCE / 2)
+                    continue
+                if self._recheck_at is not None and now >= self._recheck_at:
+                    self._recheck_at = None
+                    return "settled"
+                if self._due is not None and self.clock.now() >= self._due:
+                    self._due = None
+                    return "scheduled"
+                self._lock.wait(self._timeout(now))
+            return None
+
+    def _timeout(self, now: float) -> float:
+        waits = [5.0]
+        if self._recheck_at is not None:
+            waits.append(self._recheck_at - now)
+        if self._due is not None:
+            waits.append((self._due - self.clock.now()).total_seconds())
+        return max(0.01, min(waits))
+
+
+def next_change(result: BuildResult) -> datetime | None:
+    """The next moment the site changes by itself: a scheduled post, a shift starting or ending."""
+    site, now = result.site, result.now
+    if site is None or now is None:
+        return None
+    moments: list[datetime] = []
+    for shift in site.shifts:
+        moments.extend(t for t in (shift.start, shift.end) if t > now)
+        upcoming = shift.next_publication(now)
+        if upcoming is not None:
+            moments.append(upcoming)
+    return min(moments, default=None)

@@ -159,6 +159,7 @@ def build(
                     site, now, options.drafts, settings, diags, progress
                 )
             result.site = site
+        markdown_entries = len(state.markdown)
         render_options = RenderOptions(
             now,
             options.drafts,
@@ -189,8 +190,13 @@ def build(
                 output.add(path, data)
         result.stats = output.commit()
     result.published = True
+    changed = (
+        state.reads.changed
+        or len(state.markdown) != markdown_entries
+        or renderer.memo.keys != state.page_keys
+    )
     state.page_keys = renderer.memo.keys
-    if persistent:
+    if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         state.save(cache_dir(site), options.out)
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))

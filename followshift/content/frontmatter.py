@@ -16,7 +16,8 @@ class Parsed:
 
 def split_front_matter(text: str) -> Parsed:
     """`---` YAML `---` (or `...`) then Markdown. A file without `---` on line 1 is all body."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # NUL never belongs in text, and the renderer uses it as a placeholder.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\0", "")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return Parsed(YamlMap({}, {}, 1), text, 1)

@@ -41,6 +41,7 @@ class ReadCache:
     hits: int = 0
     misses: int = 0
     seen: set[str] = field(default_factory=set)
+    changed: bool = False  # did the last read add or drop anything?
 
     def begin(self) -> None:
         self.hits = self.misses = 0
@@ -48,8 +49,10 @@ class ReadCache:
 
     def finish(self) -> None:
         """Drops entries of files this read did not meet, so the cache does not grow forever."""
-        for key in [k for k in self.entries if k not in self.seen]:
+        gone = [k for k in self.entries if k not in self.seen]
+        for key in gone:
             del self.entries[key]
+        self.changed = bool(gone) or self.misses > 0
 
     def read(
         self,

@@ -26,13 +26,6 @@ LIVE_WINDOW = 50
 POLL_SECONDS = 20
 
 
-class _Lazy:
-    """Inserted posts are never the first photo of a page: always lazy."""
-
-    def __call__(self) -> bool:
-        return False
-
-
 def live_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
     for shift in r.shifts:
         yield f"{shift.url}live.json", live_json(r, shift)
@@ -42,8 +35,7 @@ def live_json(r: SiteRenderer, shift: ShiftView) -> bytes:
     window = shift.posts[-LIVE_WINDOW:]
     posts = []
     for post in window:
-        context = {"post": post, "shift": shift.ref, "root": "../", "heading": "h3"}
-        html = r.templates.render("partials/post.html", {**context, "first_photo": _Lazy()})
+        html = str(r.article(post, "h3", "../"))
         posts.append(
             {
                 "id": post.anchor,

@@ -8,7 +8,7 @@ source language of the templates.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -33,40 +33,68 @@ def load_translations(locale_dirs: list[Path], language: str) -> NullTranslation
     return NullTranslations()
 
 
-@dataclass(frozen=True)
 class Formatter:
-    """Dates and times in the site's language and time zone."""
+    """Dates and times in the site's language and time zone.
 
-    language: str
-    tz: tzinfo
+    Each result is remembered for the build: a post's time appears on five or more pages, and
+    Babel's formatting is costly compared with a dictionary lookup.
+    """
 
-    @property
-    def locale(self) -> Locale:
-        return Locale.parse(self.language)
+    def __init__(self, language: str, tz: tzinfo) -> None:
+        self.language = language
+        self.tz = tz
+        self.locale = Locale.parse(language)
+        self._memo: dict[tuple[str, datetime], str] = {}
+
+    def _cached(self, kind: str, instant: datetime, make: Callable[[], str]) -> str:
+        key = (kind, instant)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = make()
+        return text
 
     def local(self, instant: datetime) -> datetime:
         return instant.astimezone(self.tz)
 
     def time(self, instant: datetime) -> str:
-        return format_time(instant, "short", tzinfo=self.tz, locale=self.language)
+        return self._cached(
+            "time",
+            instant,
+            lambda: format_time(instant, "short", tzinfo=self.tz, locale=self.locale),
+        )
 
     def date(self, instant: datetime) -> str:
-        return format_date(self.local(instant).date(), "full", locale=self.language)
+        return self._cached(
+            "date",
+            instant,
+            lambda: format_date(self.local(instant).date(), "full", locale=self.locale),
+        )
 
     def short_date(self, instant: datetime) -> str:
-        return format_date(self.local(instant).date(), "medium", locale=self.language)
+        return self._cached(
+            "short_date",
+            instant,
+            lambda: format_date(self.local(instant).date(), "medium", locale=self.locale),
+        )
 
     def datetime(self, instant: datetime) -> str:
         """`zaterdag 24 oktober 2026 om 19:15`, joined the way the locale joins them."""
         pattern = self.locale.datetime_formats["long"]
-        return str(pattern).format(self.time(instant), self.date(instant))
+        return self._cached(
+            "datetime", instant, lambda: str(pattern).format(self.time(instant), self.date(instant))
+        )
 
     def day_time(self, instant: datetime) -> str:
         """`za 24 okt, 19:15`: the compact form for times that need their day."""
-        day = format_skeleton("MMMEd", self.local(instant), locale=self.language)
-        pattern = self.locale.datetime_formats["short"]
-        return str(pattern).format(self.time(instant), day)
+
+        def make() -> str:
+            day = format_skeleton("MMMEd", self.local(instant), locale=self.locale)
+            return str(self.locale.datetime_formats["short"]).format(self.time(instant), day)
+
+        return self._cached("day_time", instant, make)
 
     def iso(self, instant: datetime) -> str:
         """For <time datetime> and feeds: local wall time with its UTC offset."""
-        return self.local(instant).isoformat(timespec="seconds")
+        return self._cached(
+            "iso", instant, lambda: self.local(instant).isoformat(timespec="seconds")
+        )

@@ -77,14 +77,18 @@ class MarkdownRenderer:
         return html
 
 
+_PARSER = md.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")
+
+
 def render_markdown(text: str) -> str:
-    """Safe HTML for a post body or shift description."""
+    """Safe HTML for a post body or shift description.
+
+    One parser is reused (reset between texts): setting up Python-Markdown's extensions costs
+    more than converting a short post.
+    """
     if not text.strip():
         return ""
-    html = md.markdown(
-        text, extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html"
-    )
-    return sanitise(html)
+    return sanitise(_PARSER.reset().convert(text))
 
 
 def sanitise(html: str) -> str:

@@ -14,21 +14,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from followshift import __version__
 from followshift.content.model import Site, Status
 from followshift.photos import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
-from followshift.render.locale import Formatter
+from followshift.render.feeds import feed_files
 from followshift.render.live import live_files
+from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, PageMemo, Reused
 from followshift.render.paging import listings
 from followshift.render.sitemap import sitemap_files
+from followshift.render.structured import register as register_structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
-from followshift.render.views import ShiftInfo, ShiftView, TeamView, post_link, site_views
+from followshift.render.views import (
+    PostView,
+    ShiftInfo,
+    ShiftView,
+    TeamView,
+    post_link,
+    site_views,
+)
 
 
 @dataclass(frozen=True)
@@ -41,15 +52,10 @@ class RenderOptions:
     markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
 
 
-class FirstPhoto:
-    """Per page: the first photo loads eagerly, every later one lazily."""
-
-    def __init__(self) -> None:
-        self.seen = False
-
-    def __call__(self) -> bool:
-        first, self.seen = not self.seen, True
-        return first
+# Stands for a page's `root` in article HTML rendered once per build (NUL never occurs in
+# content: the reader removes it).
+ROOT_MARK = "\x00root\x00"
+LAZY = ' loading="lazy" decoding="async"'
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -71,9 +77,12 @@ class SiteRenderer:
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
         self._collect_assets()
+        register_structured(self.templates.env, self)
         fingerprint = pickle.dumps(
             (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
         )
+        self._articles: dict[tuple[str, str, str], str] = {}
+        self.templates.env.globals["article"] = self.article
         self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse)
 
     # -- assets -------------------------------------------------------------------------------
@@ -106,6 +115,9 @@ class SiteRenderer:
         yield from self.html_pages()
         yield from sitemap_files(self)
         yield from live_files(self)
+        # Headers and cache rules for static hosts that read a _headers file (docs/hosting.md).
+        yield "_headers", self.templates.render("_headers", {}).encode("utf-8")
+        yield from feed_files(self)
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
@@ -164,9 +176,19 @@ class SiteRenderer:
             "site": self.site.config,
             "canonical": self.site.config.base_url + url,
             "assets": self.assets,
-            "first_photo": FirstPhoto(),
         }
-        return path, self.templates.render(template, full).encode("utf-8")
+        html = self.templates.render(template, full)
+        # The first photo of a page loads at once; photos are written lazy by the templates.
+        return path, html.replace(LAZY, "", 1).encode("utf-8")
+
+    def article(self, post: PostView, heading: str, root: str) -> Markup:
+        """A post's article HTML, rendered once per build and placed at any page depth."""
+        key = (post.shift_id, post.anchor, heading)
+        html = self._articles.get(key)
+        if html is None:
+            context = {"post": post, "root": ROOT_MARK, "heading": heading}
+            html = self._articles[key] = self.templates.render("partials/post.html", context)
+        return Markup(html.replace(ROOT_MARK, root))
 
     def site_path(self) -> str:
         """The base URL's path: the 404 page is served at any depth, so it links absolutely."""

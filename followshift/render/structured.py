@@ -1,0 +1,325 @@
+"""What a page tells machines about itself: schema.org JSON-LD, sharing tags and feed links.
+
+This module owns the data behind `partials/meta.html`: the description, Open Graph and Twitter
+card values, the `<link rel="alternate">` feeds, and the JSON-LD (`LiveBlogPosting` on shift and
+team-in-shift timelines, `BlogPosting` on post pages). `register` makes `page_meta()` a Jinja
+global; templates pass it what their page shows. Everything is derived from those objects, never
+from the rest of the site, so a page changes only when what it shows changes. Drafts (shown in a
+`--drafts` preview) are never described.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+import jinja2
+from markupsafe import Markup
+
+from followshift.render import routes
+from followshift.render.feeds import (
+    FeedLink,
+    Gettext,
+    excerpt,
+    feed_link,
+    headline,
+    photo_alt,
+    plain_text,
+    syndicated,
+    theme_gettext,
+)
+from followshift.render.views import PostView, TeamView
+
+if TYPE_CHECKING:
+    from followshift.render.pages import SiteRenderer
+
+LIVE_BLOG_UPDATES = 50
+DESCRIPTION_LENGTH = 200
+HEADLINE_LENGTH = 110  # Google truncates longer headlines
+OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+SHARE_IMAGE = "share.png"  # the theme's default share image, 1200×630
+SHARE_SIZE = (1200, 630)
+
+
+class ShiftLike(Protocol):
+    """What a page knows of its shift (ShiftInfo on timelines, ShiftRef on post pages)."""
+
+    id: str
+    title: str
+    url: str
+    start: datetime
+    end: datetime
+
+
+class ListingLike(Protocol):
+    """One page of a timeline: its posts in display order; number None on the index."""
+
+    number: int | None
+    posts: Sequence[PostView]
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str  # absolute
+    alt: str
+    width: int | None = None  # known for the default image only
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str  # og:title: the page's subject, without the site name
+    description: str
+    type: str  # og:type
+    locale: str  # og:locale
+    image: ShareImage | None
+    published: str  # article:published_time; "" unless type is article
+    modified: str
+    feeds: tuple[FeedLink, ...]  # most specific first; the site feed last
+    json_ld: Markup  # "" when the page has none
+
+
+def register(env: jinja2.Environment, renderer: SiteRenderer) -> None:
+    env.globals["page_meta"] = Structured(renderer).page_meta
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON that is safe inside `<script type="application/ld+json">`.
+
+    `<`, `>` and `&` only occur inside JSON strings, where their \\u escapes mean the same, so
+    no `</script>` or `<!--` can end or bend the element, whatever an officer typed.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+class Structured:
+    """Page metadata for one build; reads the renderer's settings when first asked."""
+
+    def __init__(self, renderer: SiteRenderer) -> None:
+        self.r = renderer
+
+    @cached_property
+    def gettext(self) -> Gettext:
+        return theme_gettext(self.r)
+
+    @property
+    def base(self) -> str:
+        return self.r.site.config.base_url
+
+    def iso(self, instant: datetime) -> str:
+        return self.r.formatter.iso(instant)
+
+    # -- the one entry point for templates -------------------------------------------------------
+
+    def page_meta(
+        self,
+        post: PostView | None = None,
+        shift: ShiftLike | None = None,
+        team: TeamView | None = None,
+        page: ListingLike | None = None,
+        appearances: Iterable[tuple[Any, Any, Sequence[PostView]]] | None = None,
+        not_found: bool = False,
+    ) -> PageMeta:
+        """The metadata of a page, from the objects it shows (the names of its context)."""
+        if post is not None and shift is not None:
+            return self._post_page(post, shift)
+        if shift is not None:
+            return self._timeline_page(shift, team, page)
+        if team is not None:
+            posts = [p for _, _, posts in appearances or () for p in posts]
+            return self._team_page(team, posts)
+        return self._site_page(not_found)
+
+    # -- kinds of page ---------------------------------------------------------------------------
+
+    def _post_page(self, post: PostView, shift: ShiftLike) -> PageMeta:
+        title = headline(post, self.r.formatter)
+        text = plain_text(post.html)
+        image = self._post_image(post) if post.photos else self._default_image()
+        return PageMeta(
+            title=title,
+            description=excerpt(text, DESCRIPTION_LENGTH) or self._alts(post) or title,
+            type="article",
+            locale=self._locale(),
+            image=image,
+            published=self.iso(post.time),
+            modified=self.iso(post.modified),
+            feeds=(feed_link(shift.url, shift.title), self._site_feed()),
+            json_ld=Markup("") if post.draft else json_ld(self.post_posting(post, shift)),
+        )
+
+    def _timeline_page(
+        self, shift: ShiftLike, team: TeamView | None, page: ListingLike | None
+    ) -> PageMeta:
+        config = self.r.site.config
+        title = f"{team.name} · {shift.title}" if team else shift.title
+        url = routes.team_in_shift_url(shift.id, team.id) if team else shift.url
+        shown = syndicated(page.posts, len(page.posts)) if page is not None else []
+        updates = shown[:LIVE_BLOG_UPDATES]
+        with_photo = next((p for p in shown if p.photos), None)
+        image = self._post_image(with_photo) if with_photo else self._default_image()
+        description = _description(shift) or config.description or title
+        published = self.iso(shift.start)
+        modified = self.iso(max((p.modified for p in updates), default=shift.start))
+        # Numbered pages are the archive of the same live blog: it is described on its index.
+        on_index = page is None or page.number is None
+        blog = self.live_blog(shift, url, title, description, image, updates, modified)
+        return PageMeta(
+            title=title,
+            description=excerpt(description, DESCRIPTION_LENGTH),
+            type="article",
+            locale=self._locale(),
+            image=image,
+            published=published,
+            modified=modified,
+            feeds=(feed_link(url, title), self._site_feed()),
+            json_ld=json_ld(blog) if on_index else Markup(""),
+        )
+
+    def _team_page(self, team: TeamView, posts: Sequence[PostView]) -> PageMeta:
+        config = self.r.site.config
+        newest = syndicated((p for p in posts if p.photos), 1)
+        image = self._post_image(newest[0]) if newest else self._default_image()
+        about = " · ".join(part for part in (team.name, team.region) if part)
+        return PageMeta(
+            title=team.name,
+            description=excerpt(config.description or about, DESCRIPTION_LENGTH),
+            type="website",
+            locale=self._locale(),
+            image=image,
+            published="",
+            modified="",
+            feeds=(self._site_feed(),),
+            json_ld=Markup(""),
+        )
+
+    def _site_page(self, not_found: bool) -> PageMeta:
+        config = self.r.site.config
+        title = self.gettext("Page not found") if not_found else config.title
+        return PageMeta(
+            title=title,
+            description=excerpt(config.description or config.title, DESCRIPTION_LENGTH),
+            type="website",
+            locale=self._locale(),
+            image=self._default_image(),
+            published="",
+            modified="",
+            feeds=(self._site_feed(),),
+            json_ld=Markup(""),
+        )
+
+    # -- JSON-LD ---------------------------------------------------------------------------------
+
+    def live_blog(
+        self,
+        shift: ShiftLike,
+        url: str,
+        title: str,
+        description: str,
+        image: ShareImage | None,
+        updates: Sequence[PostView],
+        modified: str,
+    ) -> dict[str, Any]:
+        """A `LiveBlogPosting` as Google documents it for live coverage."""
+        absolute = self.base + url
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "LiveBlogPosting",
+            "@id": absolute,
+            "url": absolute,
+            "mainEntityOfPage": absolute,
+            "headline": excerpt(title, HEADLINE_LENGTH),
+            "description": description,
+            "inLanguage": self.r.site.config.language,
+            "coverageStartTime": self.iso(shift.start),
+            "coverageEndTime": self.iso(shift.end),
+            "datePublished": self.iso(shift.start),
+            "dateModified": modified,
+            "author": self._publisher(),
+            "publisher": self._publisher(),
+        }
+        if image:
+            data["image"] = image.url
+        data["liveBlogUpdate"] = [self.update(p) for p in updates]
+        return data
+
+    def update(self, post: PostView) -> dict[str, Any]:
+        """One post as a `BlogPosting`: what liveBlogUpdate lists and a post page describes."""
+        data: dict[str, Any] = {
+            "@type": "BlogPosting",
+            "headline": excerpt(headline(post, self.r.formatter), HEADLINE_LENGTH),
+            "url": self.base + post.url,
+            "datePublished": self.iso(post.time),
+            "dateModified": self.iso(post.modified),
+            "articleBody": plain_text(post.html)
+            or self._alts(post)
+            or headline(post, self.r.formatter),
+            "author": self._author(post),
+        }
+        if post.photos:
+            data["image"] = self.base + post.photos[0].og
+        return data
+
+    def post_posting(self, post: PostView, shift: ShiftLike) -> dict[str, Any]:
+        absolute = self.base + post.url
+        data: dict[str, Any] = {"@context": "https://schema.org", **self.update(post)}
+        data["@id"] = absolute
+        data["mainEntityOfPage"] = absolute
+        data["inLanguage"] = self.r.site.config.language
+        if len(post.photos) > 1:
+            data["image"] = [self.base + photo.og for photo in post.photos]
+        data["publisher"] = self._publisher()
+        data["isPartOf"] = {
+            "@type": "LiveBlogPosting",
+            "@id": self.base + shift.url,
+            "url": self.base + shift.url,
+            "headline": excerpt(shift.title, HEADLINE_LENGTH),
+        }
+        return data
+
+    def _author(self, post: PostView) -> dict[str, Any]:
+        team = {"@type": "Organization", "name": post.team.name, "url": self.base + post.team.url}
+        if post.author:
+            return {"@type": "Person", "name": post.author, "affiliation": team}
+        return team
+
+    def _publisher(self) -> dict[str, Any]:
+        config = self.r.site.config
+        return {"@type": "Organization", "name": config.title, "url": config.base_url}
+
+    # -- shared pieces ---------------------------------------------------------------------------
+
+    def _post_image(self, post: PostView) -> ShareImage:
+        photo = post.photos[0]
+        return ShareImage(
+            self.base + photo.og, photo_alt(photo, post, self.gettext, self.r.formatter)
+        )
+
+    def _default_image(self) -> ShareImage | None:
+        path = self.r.assets.get(SHARE_IMAGE)
+        if path is None:  # a theme without one: a summary card, no image
+            return None
+        return ShareImage(self.base + path, self.r.site.config.title, *SHARE_SIZE)
+
+    def _alts(self, post: PostView) -> str:
+        alts = (photo_alt(p, post, self.gettext, self.r.formatter) for p in post.photos)
+        return excerpt(" ".join(alts), DESCRIPTION_LENGTH)
+
+    def _site_feed(self) -> FeedLink:
+        return feed_link("", self.r.site.config.title)
+
+    def _locale(self) -> str:
+        language = self.r.site.config.language
+        return OG_LOCALES.get(language, language)
+
+
+def _description(shift: ShiftLike) -> str:
+    """The shift's own description as text; a post page's ShiftRef has none."""
+    html = getattr(shift, "description_html", "")
+    return plain_text(html) if isinstance(html, str) else ""

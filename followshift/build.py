@@ -27,9 +27,10 @@ from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
 from followshift.photos import CACHE_DIR, PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer
-from followshift.render.memo import REUSED
+from followshift.render.memo import REUSED, Digests
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
+from followshift.render.views import ViewCache
 
 
 class OutputFolderError(Exception):
@@ -93,6 +94,16 @@ class BuildState:
     reads: ReadCache = field(default_factory=ReadCache)
     markdown: dict[bytes, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
+    # In memory only (watch): objects whose identity is what makes them useful.
+    views: ViewCache = field(default_factory=ViewCache)
+    digests: Digests = field(default_factory=Digests)
+    articles: dict[tuple[bytes, str], str] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"reads": self.reads, "markdown": self.markdown, "page_keys": self.page_keys}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     @staticmethod
     def path(cache: Path, out: Path) -> Path:
@@ -167,6 +178,9 @@ def build(
             previous_keys=state.page_keys if output else {},
             can_reuse=output.keep if output else None,
             markdown=MarkdownRenderer(state.markdown),
+            views=state.views,
+            digests=state.digests,
+            articles=state.articles,
         )
         with _timed(result.timings, "render"):
             renderer = SiteRenderer(site, theme, render_options)
@@ -196,6 +210,7 @@ def build(
         or renderer.memo.keys != state.page_keys
     )
     state.page_keys = renderer.memo.keys
+    state.digests.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         state.save(cache_dir(site), options.out)
     if options.prune_cache:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from followshift.render.locale import Formatter, load_translations
 from followshift.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from followshift.render.media import PhotoView
+from followshift.render.memo import REUSED, Reused
 from followshift.render.views import PostView
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ class Feed:
 # -- the producer --------------------------------------------------------------------------------
 
 
-def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
+def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
     """`feed.xml` and `feed.json` beside the site index, each shift and each team in a shift."""
     gettext = theme_gettext(r)
     config = r.site.config
@@ -177,8 +178,15 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
         return made[post.url]
 
     def make(folder: str, title: str, subtitle: str, posts: Sequence[PostView], limit: int,
-             empty: datetime) -> Feed:  # fmt: skip
+             empty: datetime) -> Feed | str:  # fmt: skip
+        """The feed, or only its folder when last build's files still stand (render memo)."""
         chosen = syndicated(posts, limit)
+        inputs = {"folder": folder, "title": title, "subtitle": subtitle,
+                  "posts": tuple(chosen), "empty": empty}  # fmt: skip
+        key = r.memo.key("feed", inputs)
+        kept = [r.memo.reuse(folder + name, key) for name in (ATOM_FILE, JSON_FILE)]
+        if all(kept):
+            return folder
         newest = max((p.modified for p in chosen), default=empty)
         entries = tuple(entry_of(p) for p in chosen)
         return Feed(folder, title, subtitle, r.formatter.iso(newest), entries)
@@ -216,8 +224,12 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
                 )
             )
     for feed in feeds:
-        yield feed.folder + ATOM_FILE, atom(feed, r)
-        yield feed.folder + JSON_FILE, json_feed(feed, r)
+        if isinstance(feed, str):
+            yield feed + ATOM_FILE, REUSED
+            yield feed + JSON_FILE, REUSED
+        else:
+            yield feed.folder + ATOM_FILE, atom(feed, r)
+            yield feed.folder + JSON_FILE, json_feed(feed, r)
 
 
 # -- Atom (RFC 4287) -----------------------------------------------------------------------------

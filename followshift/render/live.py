@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from followshift.content.model import Status
+from followshift.render.memo import REUSED, Reused
 from followshift.render.views import ShiftView
 
 if TYPE_CHECKING:
@@ -26,9 +27,18 @@ LIVE_WINDOW = 50
 POLL_SECONDS = 20
 
 
-def live_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
+def live_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
     for shift in r.shifts:
-        yield f"{shift.url}live.json", live_json(r, shift)
+        path = f"{shift.url}live.json"
+        inputs = {
+            "shift": shift.ref,
+            "posts": shift.posts[-LIVE_WINDOW:],
+            "count": shift.post_count,
+        }
+        if r.memo.reuse(path, r.memo.key("live.json", inputs)):
+            yield path, REUSED
+        else:
+            yield path, live_json(r, shift)
 
 
 def live_json(r: SiteRenderer, shift: ShiftView) -> bytes:

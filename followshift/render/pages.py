@@ -26,7 +26,7 @@ from followshift.render.live import live_files
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
-from followshift.render.memo import REUSED, PageMemo, Reused
+from followshift.render.memo import REUSED, Digests, PageMemo, Reused
 from followshift.render.paging import listings
 from followshift.render.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
@@ -37,7 +37,7 @@ from followshift.render.views import (
     ShiftInfo,
     ShiftView,
     TeamView,
-    post_link,
+    ViewCache,
     site_views,
 )
 
@@ -50,6 +50,10 @@ class RenderOptions:
     previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
     can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
     markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
+    # Kept in memory between rebuilds by `watch`: views, their digests, rendered articles.
+    views: ViewCache | None = None
+    digests: Digests | None = None
+    articles: dict[tuple[bytes, str], str] | None = None
 
 
 # Stands for a page's `root` in article HTML rendered once per build (NUL never occurs in
@@ -71,8 +75,9 @@ class SiteRenderer:
         self.formatter = Formatter(site.config.language, site.config.tz)
         self.templates = Templates(theme, self.formatter)
         self.theme = theme
+        self.views = options.views or ViewCache()
         self.teams, self.shifts = site_views(
-            site, options.now, options.drafts, options.photos, options.markdown
+            site, options.now, options.drafts, options.photos, options.markdown, self.views
         )
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
@@ -81,9 +86,11 @@ class SiteRenderer:
         fingerprint = pickle.dumps(
             (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
         )
-        self._articles: dict[tuple[str, str, str], str] = {}
+        self._articles = options.articles if options.articles is not None else {}
         self.templates.env.globals["article"] = self.article
-        self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse)
+        self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse, options.digests)
+        if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
+            self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
     # -- assets -------------------------------------------------------------------------------
 
@@ -161,8 +168,12 @@ class SiteRenderer:
         for index, post in enumerate(shift.posts):
             newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
             older = shift.posts[index - 1] if index > 0 else None
-            context = {"shift": shift.ref, "post": post, "newer": post_link(newer),
-                       "older": post_link(older)}  # fmt: skip
+            context = {
+                "shift": shift.ref,
+                "post": post,
+                "newer": self.views.link(newer),
+                "older": self.views.link(older),
+            }
             yield self.page("post.html", post.url, context)
 
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes | Reused]:
@@ -183,7 +194,8 @@ class SiteRenderer:
 
     def article(self, post: PostView, heading: str, root: str) -> Markup:
         """A post's article HTML, rendered once per build and placed at any page depth."""
-        key = (post.shift_id, post.anchor, heading)
+        # By content and the build fingerprint (theme, settings): valid across rebuilds.
+        key = (self.memo.fingerprint + self.memo.digests(post), heading)
         html = self._articles.get(key)
         if html is None:
             context = {"post": post, "root": ROOT_MARK, "heading": heading}

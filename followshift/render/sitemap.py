@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from followshift.render import routes
+from followshift.render.memo import REUSED, Reused
 from followshift.render.views import ShiftView
 
 if TYPE_CHECKING:
     from followshift.render.pages import SiteRenderer
 
 
-def sitemap_files(r: SiteRenderer) -> Iterator[tuple[str, bytes]]:
-    yield "sitemap.xml", sitemap(r)
+def sitemap_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
+    inputs = {"base": r.site.config.base_url, "shifts": tuple((s.url, s.posts) for s in r.shifts)}
+    reuse = r.memo.reuse("sitemap.xml", r.memo.key("sitemap.xml", inputs))
+    yield "sitemap.xml", REUSED if reuse else sitemap(r)
     yield "robots.txt", robots(r)
 
 
@@ -25,7 +28,7 @@ def sitemap(r: SiteRenderer) -> bytes:
     for shift in r.shifts:
         entries.append((shift.url, shift.last_update))
         for st in shift.teams:
-            entries.append((st.url, last_update([shift], st.team.id)))
+            entries.append((st.url, max(p.modified for p in shift.team_posts(st.team.id))))
         entries.extend((p.url, p.modified) for p in shift.posts)
     for team_id in r.teams_with_posts():
         entries.append((routes.team_url(team_id), last_update(r.shifts, team_id)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from followshift.content.model import Post, Shift, Site, Status, Team
 from followshift.images import PhotoResult
@@ -114,11 +115,71 @@ class ShiftView:
         return tuple(p for p in self.posts if p.pinned)
 
     def team_posts(self, team_id: str) -> tuple[PostView, ...]:
-        return tuple(p for p in self.posts if p.team.id == team_id)
+        return self._by_team.get(team_id, ())
+
+    @cached_property
+    def _by_team(self) -> dict[str, tuple[PostView, ...]]:
+        teams: dict[str, list[PostView]] = {}
+        for post in self.posts:
+            teams.setdefault(post.team.id, []).append(post)
+        return {team: tuple(posts) for team, posts in teams.items()}
 
 
 def post_link(post: PostView | None) -> PostLink | None:
     return PostLink(post.url, post.title, post.team, post.time) if post else None
+
+
+class ViewCache:
+    """Views of unchanged content, kept from one build to the next (watch).
+
+    A post's view is a pure function of its Post (the very same object when the read cache
+    found the file unchanged), its team's view and its photos' results; when all three are the
+    same, last build's view object is returned, and with it every digest remembered for it.
+    """
+
+    def __init__(self) -> None:
+        self._posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]] = {}
+        self._teams: dict[str, tuple[Team, PhotoResult | None, TeamView]] = {}
+        self._links: dict[int, tuple[PostView, PostLink]] = {}
+        self._used: set[int] = set()
+
+    def link(self, post: PostView | None) -> PostLink | None:
+        """The same PostLink object for the same post view, so its digest is remembered."""
+        if post is None:
+            return None
+        hit = self._links.get(id(post))
+        if hit is not None and hit[0] is post:
+            return hit[1]
+        link = post_link(post)
+        assert link is not None
+        self._links[id(post)] = (post, link)
+        return link
+
+    def team(self, team: Team, avatar: PhotoResult | None) -> TeamView:
+        hit = self._teams.get(team.id)
+        if hit is not None and hit[0] == team and hit[1] == avatar:
+            return hit[2]
+        view = team_view(team, avatar)
+        self._teams[team.id] = (team, avatar, view)
+        return view
+
+    def post(
+        self, post: Post, team: TeamView, published: PublishedPhotos, markdown: MarkdownRenderer
+    ) -> PostView:
+        results = tuple(published.photos.get(request_for(p)) for p in post.photos)
+        hit = self._posts.get(id(post))
+        self._used.add(id(post))
+        if hit is not None and hit[0] is post and hit[1] == team and hit[2] == results:
+            return hit[3]
+        view = post_view(post, team, published, markdown)
+        self._posts[id(post)] = (post, team, results, view)
+        return view
+
+    def sweep(self) -> None:
+        self._posts = {k: v for k, v in self._posts.items() if k in self._used}
+        views = {id(entry[3]) for entry in self._posts.values()}
+        self._links = {k: v for k, v in self._links.items() if k in views}
+        self._used = set()
 
 
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
@@ -167,9 +228,11 @@ def shift_view(
     drafts: bool,
     published: PublishedPhotos,
     markdown: MarkdownRenderer,
+    cache: ViewCache,
 ) -> ShiftView:
     posts = tuple(
-        post_view(p, teams[p.team_id], published, markdown) for p in shift.public_posts(now, drafts)
+        cache.post(p, teams[p.team_id], published, markdown)
+        for p in shift.public_posts(now, drafts)
     )
     counts: dict[str, int] = {}
     for post in posts:
@@ -203,7 +266,11 @@ def site_views(
     drafts: bool,
     published: PublishedPhotos,
     markdown: MarkdownRenderer | None = None,
+    cache: ViewCache | None = None,
 ) -> tuple[dict[str, TeamView], list[ShiftView]]:
     markdown = markdown or MarkdownRenderer()
-    teams = {tid: team_view(team, published.avatars.get(tid)) for tid, team in site.teams.items()}
-    return teams, [shift_view(s, teams, now, drafts, published, markdown) for s in site.shifts]
+    cache = cache or ViewCache()
+    teams = {tid: cache.team(team, published.avatars.get(tid)) for tid, team in site.teams.items()}
+    shifts = [shift_view(s, teams, now, drafts, published, markdown, cache) for s in site.shifts]
+    cache.sweep()
+    return teams, shifts

@@ -19,12 +19,13 @@ from followshift.diagnostics import Diagnostic, Diagnostics
 Signature = tuple[str, int, int]  # path, mtime_ns, size
 
 
-def signature(path: Path) -> Signature:
+def signature(path: Path | str) -> Signature:
+    name = str(path)
     try:
-        st = os.stat(path)
+        st = os.stat(name)
     except OSError:
-        return (str(path), -1, -1)
-    return (str(path), st.st_mtime_ns, st.st_size)
+        return (name, -1, -1)
+    return (name, st.st_mtime_ns, st.st_size)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class ReadCache:
         if (
             entry is not None
             and entry.context == context
-            and all(signature(Path(dep[0])) == dep for dep in entry.deps)
+            and all(signature(dep[0]) == dep for dep in entry.deps)
         ):
             self.hits += 1
             diags.items.extend(entry.diagnostics)

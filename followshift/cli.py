@@ -6,6 +6,7 @@ errors, including an output folder followshift did not make.
 
 from __future__ import annotations
 
+import locale
 import os
 import sys
 from datetime import UTC, datetime
@@ -138,6 +139,16 @@ def check_command(
         write=False,
     )
     _run(options, quiet, verbose)
+
+
+def _read_stdin() -> str:
+    """Piped text as UTF-8 whatever the console's code page (Windows pipes default to cp1252);
+    text that is not UTF-8 falls back to the locale's encoding rather than failing."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode(locale.getpreferredencoding(False), errors="replace")
 
 
 def _validate_base_url(base_url: str | None) -> None:
@@ -319,7 +330,7 @@ def new_command(
         tz = site_timezone(content)
         clock = resolve_now(now, epoch, tz)
         if text == "-" or (text is None and not edit and not _stdin_is_terminal()):
-            text = click.get_text_stream("stdin").read()
+            text = _read_stdin()
         elif text is None:
             text = click.edit(extension=".md") or ""
         result = new_post(

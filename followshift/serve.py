@@ -118,8 +118,15 @@ class Handler(SimpleHTTPRequestHandler):
             return self._send(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
         if self.path == PREFIX + "events":
             return self._events()
-        target = self.translate_path(self.path.split("?", 1)[0])
+        path, query = self.path.split("?", 1) if "?" in self.path else (self.path, "")
+        target = self.translate_path(path)
         if Path(target).is_dir():
+            if not path.endswith("/"):  # as static hosts do, so the page's relative links work
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/" + (f"?{query}" if query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
             target = str(Path(target) / "index.html")
         if target.endswith(".html") and Path(target).is_file():
             return self._send(self._inject(Path(target).read_bytes()), self.guess_type(target))

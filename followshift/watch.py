@@ -68,6 +68,8 @@ class _Events(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file in it changed: that file's own event says which (maybe a temporary)
         paths = [event.src_path, getattr(event, "dest_path", "")]
         changed = [Path(str(p)) for p in paths if p and not is_temporary(Path(str(p)).name)]
         if changed:
@@ -93,6 +95,7 @@ class Watcher:
         self._observer: Observer | None = None
         self._recheck_at: float | None = None
         self._due: datetime | None = None
+        self._reported: set[Diagnostic] = set()  # errors the last rebuild showed
 
     # -- events ------------------------------------------------------------------------------
 
@@ -129,31 +132,37 @@ class Watcher:
         return rebuild
 
     def _hold_back_settling(self, result: BuildResult) -> list[Diagnostic]:
-        """Errors of files whose folder changed in the last SETTLE seconds are not shown yet."""
+        """Errors of files whose folder changed in the last SETTLE seconds are not shown yet,
+        unless the last rebuild showed that same error and its own file has not changed since
+        (a broken post stays reported while other files of its folder come and go)."""
         now = time.monotonic()
         with self._lock:  # forget old events, so the map stays small in a night-long watch
             self._changed = {p: t for p, t in self._changed.items() if now - t < SETTLE}
-            busy = {p.parent for p in self._changed}
+            changed = set(self._changed)
+        busy = {p.parent for p in changed}
         held = [
             d
             for d in result.diagnostics.items
             if d.level is Level.ERROR and d.path is not None
             and (d.path.parent in busy or d.path in busy)
+            and not (d in self._reported and d.path not in changed)
         ]  # fmt: skip
         if held:
             result.diagnostics.items = [d for d in result.diagnostics.items if d not in held]
             self._recheck_at = now + SETTLE
+        self._reported = {d for d in result.diagnostics.items if d.level is Level.ERROR}
         return held
 
     def run(self) -> None:
         """Builds, then rebuilds on changes until stop() (or Ctrl-C in the calling thread)."""
-        self.report(self.rebuild("start"))
+        # Watching starts before the first build: a file dropped while it runs is not missed.
         observer = Observer()
         for folder in self.watched_folders():
             observer.schedule(_Events(self), str(folder), recursive=True)
         observer.start()
         self._observer = observer
         try:
+            self.report(self.rebuild("start"))
             while True:
                 reason = self._wait()
                 if reason is None:

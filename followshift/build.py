@@ -98,6 +98,7 @@ class BuildState:
     views: ViewCache = field(default_factory=ViewCache)
     digests: Digests = field(default_factory=Digests)
     articles: dict[tuple[bytes, str], str] = field(default_factory=dict)
+    templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, object]:
         return {"reads": self.reads, "markdown": self.markdown, "page_keys": self.page_keys}
@@ -181,6 +182,7 @@ def build(
             views=state.views,
             digests=state.digests,
             articles=state.articles,
+            templates=state.templates,  # type: ignore[arg-type]
         )
         with _timed(result.timings, "render"):
             renderer = SiteRenderer(site, theme, render_options)

@@ -400,6 +400,7 @@ class _WatchReport:
         self.verbose = verbose
         self.publish = publish
         self.shown: set[Diagnostic] = set()
+        self.published_errors: list[str] | None = None
 
     def __call__(self, rebuild: Any) -> None:
         result = rebuild.result
@@ -409,19 +410,25 @@ class _WatchReport:
                 continue
             click.echo(diagnostic.format(), err=True)
         self.shown = current
-        if self.publish is not None:
-            self.publish(
-                [d.format() for d in result.diagnostics.sorted() if d.level is Level.ERROR]
-            )
+        errors = [d.format() for d in result.diagnostics.sorted() if d.level is Level.ERROR]
+        stats = result.stats
+        changed = stats is None or stats.written or stats.removed
+        if self.publish is not None and (changed or errors != self.published_errors):
+            # Open pages reload only when the site or its errors changed, not for a rebuild
+            # that merely waited on a half-written file.
+            self.publish(errors)
+            self.published_errors = errors
+        if self.verbose:
+            timings = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
+            click.echo(f"timings: {timings}; {result.rendered} files rendered", err=True)
         if self.quiet:
             return
-        stats = result.stats
         files = (
             f"{stats.written} written, {stats.removed} removed" if stats else "nothing published"
         )
         waiting = (
-            f"; waiting for {len(rebuild.held_back)} file(s) still being written"
-            if (rebuild.held_back)
+            f"; waiting for {rebuild.waiting} file(s) still being written"
+            if rebuild.waiting
             else ""
         )
         stamp = datetime.now().strftime("%H:%M:%S")

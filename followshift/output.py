@@ -188,7 +188,8 @@ class Output:
 
     def add(self, relpath: str, data: bytes | Path) -> None:
         """Stages one output: bytes, or a Path whose bytes are copied at commit."""
-        _check_relpath(relpath)
+        if not isinstance(data, _Kept):  # a kept path was checked when the manifest was read
+            _check_relpath(relpath)
         if not isinstance(data, bytes | Path | _Kept):
             raise TypeError(f"output data for {relpath!r} must be bytes or Path")
         key = relpath.casefold()

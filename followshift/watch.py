@@ -46,6 +46,12 @@ class Rebuild:
     seconds: float
     reason: str
     held_back: list[Diagnostic] = field(default_factory=list)  # errors of files still changing
+    kept: list[Path] = field(default_factory=list)  # posts whose last good version stays up
+
+    @property
+    def waiting(self) -> int:
+        """Files still being written: their errors held back, or their old version kept."""
+        return len({d.path for d in self.held_back} | set(self.kept))
 
 
 class Clock:
@@ -74,6 +80,23 @@ class _Events(FileSystemEventHandler):
         changed = [Path(str(p)) for p in paths if p and not is_temporary(Path(str(p)).name)]
         if changed:
             self.watcher.notify(changed)
+
+
+class _NewFolders(FileSystemEventHandler):
+    """Starts watching a templates/ or themes/ folder made beside content/ after the start."""
+
+    def __init__(self, watcher: Watcher, observer: Observer) -> None:
+        self.watcher = watcher
+        self.observer = observer
+        self.watched: set[str] = {str(f) for f in watcher.watched_folders()}
+
+    def on_created(self, event: FileSystemEvent) -> None:
+        path = Path(str(event.src_path))
+        new = str(path) not in self.watched
+        if event.is_directory and path.name in ("templates", "themes") and new:
+            self.watched.add(str(path))
+            self.observer.schedule(_Events(self.watcher), str(path), recursive=True)
+            self.watcher.notify([path])
 
 
 class Watcher:
@@ -125,11 +148,26 @@ class Watcher:
     def rebuild(self, reason: str) -> Rebuild:
         started = time.perf_counter()
         options = replace(self.options, now=self.clock.now().isoformat())
+        self.state.reads.settling = self._settling
         result = build(options, state=self.state)
         held_back = self._hold_back_settling(result)
-        rebuild = Rebuild(result, time.perf_counter() - started, reason, held_back)
+        if self.state.reads.kept:  # look again once quiet: a post left broken is reported
+            self._recheck_at = time.monotonic() + SETTLE
+        rebuild = Rebuild(
+            result, time.perf_counter() - started, reason, held_back, list(self.state.reads.kept)
+        )
         self._due = next_change(result)
         return rebuild
+
+    def _settling(self, path: str) -> bool:
+        """Did this file's folder change in the last SETTLE seconds?"""
+        now = time.monotonic()
+        folder = Path(path).parent
+        with self._lock:
+            return any(
+                now - t < SETTLE and (p.parent == folder or p == folder)
+                for p, t in self._changed.items()
+            )
 
     def _hold_back_settling(self, result: BuildResult) -> list[Diagnostic]:
         """Errors of files whose folder changed in the last SETTLE seconds are not shown yet,
@@ -159,6 +197,8 @@ class Watcher:
         observer = Observer()
         for folder in self.watched_folders():
             observer.schedule(_Events(self), str(folder), recursive=True)
+        # templates/ or themes/ may be created beside content/ later: watch for that too.
+        observer.schedule(_NewFolders(self, observer), str(self.options.content.parent))
         observer.start()
         self._observer = observer
         try:

@@ -378,11 +378,6 @@ def test_a_photo_still_syncing_is_waited_for(site: Path, start: Callable[..., Pr
     assert any(name.endswith(".webp") for name in media), media
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: while an existing post is being rewritten, watch retracts it (page deleted, "
-    "dropped from live.json and the timelines) instead of keeping the last good version",
-)
 def test_a_post_being_rewritten_stays_published(site: Path, start: Callable[..., Process]) -> None:
     watcher = start_watch(start, site)
     rel = post_path("zevenaar", "1915-weekmarkt.md")

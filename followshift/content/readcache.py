@@ -43,10 +43,21 @@ class ReadCache:
     misses: int = 0
     seen: set[str] = field(default_factory=set)
     changed: bool = False  # did the last read add or drop anything?
+    # Set by watch: is this file still being written? Then a failed read keeps the last good
+    # version of its post instead of taking it off the site while a phone is still syncing.
+    settling: Callable[[str], bool] | None = None
+    kept: list[Path] = field(default_factory=list)  # last good versions kept this read
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"entries": self.entries}  # the rest describes one read, or a live watcher
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
 
     def begin(self) -> None:
         self.hits = self.misses = 0
         self.seen = set()
+        self.kept = []
 
     def finish(self) -> None:
         """Drops entries of files this read did not meet, so the cache does not grow forever."""
@@ -77,6 +88,16 @@ class ReadCache:
         self.misses += 1
         own = Diagnostics()
         post = reader(own)
+        if (
+            post is None
+            and entry is not None
+            and entry.post is not None
+            and self.settling is not None
+            and self.settling(str(source))
+        ):
+            self.kept.append(source)
+            diags.items.extend(entry.diagnostics)
+            return entry.post  # the entry stays as it was: the file is read again next time
         files = [source, *extra_deps, *(p.source for p in post.photos)] if post else [source]
         deps = tuple(dict.fromkeys(signature(f) for f in files))
         self.entries[str(source)] = Entry(context, deps, post, tuple(own.items))

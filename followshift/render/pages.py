@@ -54,6 +54,7 @@ class RenderOptions:
     views: ViewCache | None = None
     digests: Digests | None = None
     articles: dict[tuple[bytes, str], str] | None = None
+    templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
 
 
 # Stands for a page's `root` in article HTML rendered once per build (NUL never occurs in
@@ -72,8 +73,16 @@ class SiteRenderer:
     def __init__(self, site: Site, theme: Theme, options: RenderOptions) -> None:
         self.site = site
         self.options = options
-        self.formatter = Formatter(site.config.language, site.config.tz)
-        self.templates = Templates(theme, self.formatter)
+        # A watcher keeps the Jinja environment (compiled templates) while the theme and the
+        # language stay the same; Jinja itself reloads a template file that changed.
+        cache = options.templates if options.templates is not None else {}
+        key = (theme.fingerprint, tuple(theme.template_dirs), site.config.language,
+               site.config.timezone)  # fmt: skip
+        if key not in cache:
+            cache.clear()
+            formatter = Formatter(site.config.language, site.config.tz)
+            cache[key] = (formatter, Templates(theme, formatter))
+        self.formatter, self.templates = cache[key]
         self.theme = theme
         self.views = options.views or ViewCache()
         self.teams, self.shifts = site_views(
@@ -180,9 +189,10 @@ class SiteRenderer:
         """Renders one page, unless the memo says last build's output for it still stands."""
         path = routes.page_file(url)
         root = self.site_path() if template == "404.html" else routes.root_prefix(url)
-        full = {"root": root, "url": url, **context}
-        if self.memo.reuse(path, self.memo.key(template, full)):
+        # root and url follow from the path, which the key is stored under: not hashed.
+        if self.memo.reuse(path, self.memo.key(template, context)):
             return path, REUSED
+        full = {"root": root, "url": url, **context}
         full |= {
             "site": self.site.config,
             "canonical": self.site.config.base_url + url,

@@ -233,9 +233,11 @@ class Events:
         with contextlib.suppress(OSError):
             if self.sock is not None:
                 self.sock.shutdown(socket.SHUT_RDWR)  # wakes the reading thread
+        # Let the reader see the end of the stream before the response is closed under it
+        # (http.client fails with AttributeError when closed during readline).
+        self._thread.join(timeout=5)
         self.response.close()
         self.conn.close()
-        self._thread.join(timeout=5)
 
 
 def test_the_event_stream_follows_the_builds(site: Path, start: Callable[..., Process]) -> None:

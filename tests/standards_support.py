@@ -193,6 +193,31 @@ def axe_script() -> Path | None:
     return _package_file("axe_playwright_python", "axe.min.js")
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright (never a downloaded browser); skips locally and
+    fails in CI when either is missing."""
+    executable = chromium()
+    if executable is None:
+        missing("Chromium not found (apt-get install chromium, or set FOLLOWSHIFT_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Python playwright is not installed (pip install -e '.[test]')")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
 def chromium() -> Path | None:
     for candidate in (os.environ.get("FOLLOWSHIFT_CHROMIUM"), "/usr/bin/chromium"):
         if candidate and Path(candidate).is_file():

@@ -23,11 +23,16 @@ from typing import Any
 
 import pytest
 from conftest import AFTER, DURING, SHIFT, Run, article_ids, make_site, read, site_files
-from standards_support import Server, chromium, header_rules, headers_file, headers_for, missing
+from standards_support import (
+    Server,
+    chromium_browser,
+    header_rules,
+    headers_file,
+    headers_for,
+)
 from standards_support import serve as serve_folder
 
 POLL_MS = 300
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 LATER = "2026-10-24T21:30"
@@ -94,22 +99,8 @@ def built_structure(site: LiveSite, path: str = "") -> list[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium()
-    if executable is None:
-        missing("Chromium not found (apt-get install chromium, or set FOLLOWSHIFT_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Python playwright is not installed (pip install -e '.[test]')")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with chromium_browser() as launched:
+        yield launched
 
 
 @dataclass

@@ -24,12 +24,11 @@ from typing import Any
 
 import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
-from standards_support import chromium, missing
+from standards_support import chromium_browser
 from test_watch import SETTLE, TIMEOUT, Process, published, write
 
 ADDRESS = re.compile(r"^serving (?P<out>.+) at (?P<url>http://(?P<host>[^:/]+):(?P<port>\d+)/) ")
 RELOAD_TAG = '<script src="/__followshift__/reload.js" defer></script>'
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
 PHOTO = post_path("zevenaar", "1915-weekmarkt.jpg")
 
 
@@ -290,22 +289,8 @@ document.addEventListener("securitypolicyviolation",
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium()
-    if executable is None:
-        missing("Chromium not found (apt-get install chromium, or set FOLLOWSHIFT_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Python playwright is not installed (pip install -e '.[test]')")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with chromium_browser() as launched:
+        yield launched
 
 
 @pytest.fixture

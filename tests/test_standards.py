@@ -40,7 +40,7 @@ from standards_support import (
     WIDTHS,
     Server,
     axe_script,
-    chromium,
+    chromium_browser,
     contrast_ratio,
     contrast_with_white,
     fixture_files,
@@ -117,22 +117,8 @@ def csp_server(fixture_site: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium()
-    if executable is None:
-        missing("Chromium not found (apt-get install chromium, or set FOLLOWSHIFT_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Python playwright is not installed (pip install -e '.[test]')")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with chromium_browser() as launched:
+        yield launched
 
 
 @dataclass(frozen=True)

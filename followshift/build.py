@@ -25,7 +25,7 @@ from followshift.content.readcache import ReadCache
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
-from followshift.photos import CACHE_DIR, PublishedPhotos, cache_dir, process_photos, prune_cache
+from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED, Digests
 from followshift.render.pages import RenderOptions, SiteRenderer
@@ -154,7 +154,9 @@ def build(
     persistent = state is None and output is not None
     if state is None:
         state = (
-            BuildState.load(_cache_for(options.content), options.out) if output else BuildState()
+            BuildState.load(cache_dir(options.content.parent), options.out)
+            if output
+            else BuildState()
         )
     try:
         with _timed(result.timings, "read"):
@@ -214,16 +216,10 @@ def build(
     state.page_keys = renderer.memo.keys
     state.digests.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
-        state.save(cache_dir(site), options.out)
+        state.save(cache_dir(site.root), options.out)
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))
     return result
-
-
-def _cache_for(content: Path) -> Path:
-    """The cache folder before site.yaml is read (it depends only on where content/ is)."""
-    override = os.environ.get("FOLLOWSHIFT_CACHE")
-    return Path(override) if override else content.parent / CACHE_DIR
 
 
 def resolve_now(now: str | None, epoch: str | None, tz: tzinfo) -> datetime:

@@ -40,7 +40,7 @@ def process_photos(
     diags: Diagnostics,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Site, PublishedPhotos]:
-    cache = cache_dir(site)
+    cache = cache_dir(site.root)
     wanted: dict[PhotoRequest, list[Post]] = {}
     for shift in site.shifts:
         for post in shift.public_posts(now, drafts):
@@ -92,10 +92,11 @@ def prune_cache(site: Site, published: PublishedPhotos, settings: ImageSettings)
     would otherwise have to make the variants of unpublished posts again.
     """
     keep = [r.key for r in [*published.photos.values(), *published.avatars.values()]]
-    return ImageProcessor(cache_dir(site), settings).prune(keep)
+    return ImageProcessor(cache_dir(site.root), settings).prune(keep)
 
 
-def cache_dir(site: Site) -> Path:
-    """Beside content/, git-ignored; FOLLOWSHIFT_CACHE overrides it (CI, benchmarks)."""
+def cache_dir(root: Path) -> Path:
+    """`.followshift-cache` in the folder that holds content/ (git-ignored); FOLLOWSHIFT_CACHE
+    overrides it (CI, benchmarks)."""
     override = os.environ.get("FOLLOWSHIFT_CACHE")
-    return Path(override) if override else site.root / CACHE_DIR
+    return Path(override) if override else root / CACHE_DIR

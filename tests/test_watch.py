@@ -231,13 +231,8 @@ def gone(root: Path, team: str, stem: str) -> bool:
 
 
 def write(root: Path, rel: str, data: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
+    make_site(root, {rel: data})
+    return root / rel
 
 
 def drop(root: Path, rel: str, data: str | bytes) -> Path:

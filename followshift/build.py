@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from followshift import __version__
+from followshift import __version__, parallel
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.readcache import ReadCache
@@ -48,6 +48,7 @@ class BuildOptions:
     base_url: str | None = None
     write: bool = True  # False for `check`
     prune_cache: bool = False
+    jobs: int | None = 1  # worker processes for Markdown and pages; None: one per CPU
 
 
 @dataclass
@@ -61,6 +62,7 @@ class BuildResult:
     pruned: int = 0  # cache entries removed by --prune-cache
     rendered: int = 0  # pages rendered (the others were unchanged and kept)
     files: int = 0
+    processes: int = 1  # that rendered pages: more with --jobs on a cold build
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -179,33 +181,45 @@ def build(
             options.drafts,
             published,
             previous_keys=state.page_keys if output else {},
-            can_reuse=output.keep if output else None,
+            can_reuse=output.can_keep if output else None,
+            jobs=parallel.jobs(options.jobs),
+            prepare=output.prepare if output else None,
             markdown=MarkdownRenderer(state.markdown),
             views=state.views,
             digests=state.digests,
             articles=state.articles,
             templates=state.templates,  # type: ignore[arg-type]
         )
+        # Rendered files are staged (written to the staging folder) as they come, so the
+        # site is never held in memory; commit() below puts them in place.
         with _timed(result.timings, "render"):
             renderer = SiteRenderer(site, theme, render_options)
-            files = dict(renderer.render_all())
+            for path, data in renderer.render_all():
+                result.files += 1
+                if output is None:
+                    continue
+                if data is REUSED:  # the memo found it unchanged and still in place
+                    output.keep(path, checked=True)
+                else:
+                    output.add(path, data)  # type: ignore[arg-type]
     except SiteError as exc:
         diags.items.append(exc.diagnostic)
         result.site_error = True
         if output:
             output.discard()
         return result
-    result.files = len(files)
+    except BaseException:
+        if output:
+            output.discard()
+        raise
     result.rendered = renderer.memo.rendered
+    result.processes = renderer.processes
     if output is None:
         return result
     if options.strict and diags.items:
         output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
-        for path, data in files.items():
-            if data is not REUSED:  # a reused page was staged by output.keep already
-                output.add(path, data)
         result.stats = output.commit()
     result.published = True
     changed = (

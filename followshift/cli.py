@@ -57,6 +57,13 @@ strict_option = click.option("--strict", is_flag=True, help="Fail on warnings; p
 base_url_option = click.option("--base-url", metavar="URL", help="Override site.yaml base_url.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also print stage timings.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes that render pages [default: one per CPU; 1 on Windows and macOS].",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,6 +88,7 @@ def main() -> None:
 @click.option(
     "--prune-cache", is_flag=True, help="Remove cached photo variants this build did not use."
 )
+@jobs_option
 @quiet_option
 @verbose_option
 def build_command(
@@ -91,6 +99,7 @@ def build_command(
     strict: bool,
     base_url: str | None,
     prune_cache: bool,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -105,6 +114,7 @@ def build_command(
         strict=strict,
         base_url=base_url,
         prune_cache=prune_cache,
+        jobs=jobs,
     )
     _run(options, quiet, verbose)
 
@@ -115,6 +125,7 @@ def build_command(
 @now_option
 @strict_option
 @base_url_option
+@jobs_option
 @quiet_option
 @verbose_option
 def check_command(
@@ -123,6 +134,7 @@ def check_command(
     now: str | None,
     strict: bool,
     base_url: str | None,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -137,6 +149,7 @@ def check_command(
         strict=strict,
         base_url=base_url,
         write=False,
+        jobs=jobs,
     )
     _run(options, quiet, verbose)
 
@@ -214,7 +227,8 @@ def _report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: bo
         click.echo(diagnostic.format(), err=True)
     if verbose:
         timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
-        click.echo(f"timings: {timings}; {result.rendered} files rendered", err=True)
+        processes = f" by {result.processes} processes" if result.processes > 1 else ""
+        click.echo(f"timings: {timings}; {result.rendered} files rendered{processes}", err=True)
     if quiet:
         return
     click.echo(_summary(result, options), err=True)

@@ -80,3 +80,8 @@ class SiteError(Exception):
     def __init__(self, message: str, path: Path | None = None, line: int | None = None):
         super().__init__(message)
         self.diagnostic = Diagnostic(path, line, Level.ERROR, message)
+
+    def __reduce__(self) -> tuple[type[SiteError], tuple[str, Path | None, int | None]]:
+        # Raised in a render worker, it reaches the build process pickled: keep path and line.
+        d = self.diagnostic
+        return type(self), (d.message, d.path, d.line)

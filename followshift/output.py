@@ -1,16 +1,20 @@
 """The output writer: followshift owns the site folder through this module alone.
 
-It stages every generated file, writes each one atomically (temp file in the same folder plus
-os.replace), leaves files whose bytes did not change untouched, refuses two producers of one
-path, keeps a manifest of what followshift wrote, prunes stale files listed in the previous
-manifest, and refuses to touch a non-empty folder that followshift did not make. Nothing is ever
-deleted that the previous manifest does not list.
+It stages every generated file as it is produced: bytes that differ from what is on disk go to a
+temporary file in the staging folder (so a build never holds the whole site in memory, and forked
+render workers can stage their pages themselves); commit() then moves each into place with
+os.replace, so a reader never sees a half-written file and a failed build publishes nothing.
+It leaves files whose bytes did not change untouched, refuses two producers of one path, keeps a
+manifest of what followshift wrote, prunes stale files listed in the previous manifest, and
+refuses to touch a non-empty folder that followshift did not make. Nothing is ever deleted that
+the previous manifest does not list.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -24,6 +28,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 MANIFEST_NAME = ".followshift-manifest.json"
+# Pages waiting for commit(); one subfolder per build, so two builds into one folder never
+# meet. A subfolder left by a crashed build is removed by a later one once it is an hour old.
+STAGING_NAME = ".followshift-staging"
+_STALE_STAGING = 3600.0
 _CHUNK = 1024 * 1024
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 # ':' would name a drive or an NTFS alternate data stream on Windows; NUL is never valid.
@@ -73,6 +81,8 @@ def _check_relpath(relpath: object) -> str:
         raise OutputError(f"output path {relpath!r} has an empty, '.' or '..' part")
     if relpath.casefold() == MANIFEST_NAME:
         raise OutputError(f"output path {relpath!r} is reserved for followshift's manifest")
+    if relpath.split("/", 1)[0].casefold() == STAGING_NAME:
+        raise OutputError(f"output path {relpath!r} is reserved for followshift's staging folder")
     return relpath
 
 
@@ -139,8 +149,14 @@ class _Kept(str):
     """A staged file that stays as it is: its sha256 from the old manifest."""
 
 
-def _digest(data: bytes | Path) -> tuple[str, int]:
-    return _sha256_file(data) if isinstance(data, Path) else (sha256_bytes(data), len(data))
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Bytes staged for one path: their sha256, and the staging file holding them (None when
+    the file on disk already has these bytes). Small and picklable: render workers send these
+    to the parent instead of the bytes."""
+
+    sha: str
+    tmp: str | None
 
 
 def _is_file(path: Path) -> os.stat_result | None:
@@ -152,7 +168,8 @@ def _is_file(path: Path) -> os.stat_result | None:
 
 
 class Output:
-    """Stages a build's files in memory (or as source Paths) and publishes them in commit()."""
+    """Stages a build's files (in the staging folder, or as source Paths) and publishes them in
+    commit()."""
 
     def __init__(self, root: Path) -> None:
         """Opens root for writing; refuses a file, a foreign folder or a corrupt manifest."""
@@ -162,16 +179,24 @@ class Output:
         self._old: dict[str, str] = {}
         # Written by an interrupted commit: ours to prune, but their hash is unknown.
         self._pending: set[str] = set()
-        self._staged: dict[str, bytes | Path] = {}
+        self._staged: dict[str, Prepared | Path | _Kept] = {}
         self._keys: dict[str, str] = {}  # casefolded path -> staged path
         self._dirs: dict[str, str] = {}  # casefolded folder -> a staged path inside it
+        self._staging = self.root / STAGING_NAME / f"{os.getpid()}-{secrets.token_hex(4)}"
+        # A folder that did not exist is created by the first staged file; discard() removes it.
+        self._new_root = not self.root.exists()
+        self._names = itertools.count()
         if self.root.exists() and not self.root.is_dir():
             raise OutputError(f"{self.root} is a file, not a folder; choose a folder for the site")
         if not self.root.is_dir():
             return
         try:
             old = _read_manifest(self._manifest)
-            litter = (p.name.casefold() in _OS_LITTER for p in self.root.iterdir())
+            self._remove_stale_staging()
+            litter = (
+                p.name.casefold() in _OS_LITTER or p.name == STAGING_NAME
+                for p in self.root.iterdir()
+            )
             if old is None and not all(litter):
                 raise ForeignOutputError(
                     f"{self.root} was not made by followshift (no {MANIFEST_NAME}) and will not "
@@ -183,14 +208,33 @@ class Output:
             self._old, self._pending = old
 
     @property
-    def staged(self) -> Mapping[str, bytes | Path]:
+    def staged(self) -> Mapping[str, Prepared | Path | _Kept]:
         return MappingProxyType(self._staged)
 
-    def add(self, relpath: str, data: bytes | Path) -> None:
-        """Stages one output: bytes, or a Path whose bytes are copied at commit."""
+    def prepare(self, relpath: str, data: bytes) -> Prepared:
+        """Stages the bytes of one output in the staging folder, unless the file on disk already
+        has them. Touches nothing but the staging folder, so forked workers may call it; the
+        result goes to add(), in the parent."""
+        sha = sha256_bytes(data)
+        if self._old.get(relpath) == sha:
+            # Trust the manifest plus the size instead of reading every file back.
+            st = _is_file(self._target(relpath))
+            if st is not None and st.st_size == len(data):
+                return Prepared(sha, None)
+        self._staging.mkdir(parents=True, exist_ok=True)
+        name = f"{os.getpid()}-{next(self._names)}"
+        with (self._staging / name).open("xb") as handle:
+            handle.write(data)
+        return Prepared(sha, name)
+
+    def add(self, relpath: str, data: bytes | Path | Prepared) -> None:
+        """Stages one output: bytes, a Path whose bytes are copied at commit, or what
+        prepare() made of bytes."""
         if not isinstance(data, _Kept):  # a kept path was checked when the manifest was read
             _check_relpath(relpath)
-        if not isinstance(data, bytes | Path | _Kept):
+        if isinstance(data, bytes):
+            data = self.prepare(relpath, data)
+        elif not isinstance(data, Path | Prepared | _Kept):
             raise TypeError(f"output data for {relpath!r} must be bytes or Path")
         key = relpath.casefold()
         if key in self._keys:
@@ -211,31 +255,54 @@ class Output:
         for folder in folders:
             self._dirs.setdefault(folder, relpath)
 
-    def keep(self, relpath: str) -> bool:
-        """Stages `relpath` as unchanged since the last commit, without its bytes.
-
-        Used when the renderer knows a page's inputs did not change. Returns False (staging
-        nothing) unless the old manifest lists the file and it is still on disk; the caller then
-        stages it with add().
-        """
-        sha = self._old.get(relpath)
-        if sha is None:
+    def can_keep(self, relpath: str) -> bool:
+        """Whether the old manifest lists `relpath` and it is still a file on disk."""
+        if relpath not in self._old:
             return False
-        # Plain strings, not Path: keep() runs once per unchanged page, 10,000 times a rebuild.
+        # Plain strings, not Path: this runs once per unchanged page, 10,000 times a rebuild.
         try:
             st = os.lstat(self._root_prefix + relpath.replace("/", os.sep))
         except OSError:
             return False
-        if not stat.S_ISREG(st.st_mode):
+        return stat.S_ISREG(st.st_mode)
+
+    def keep(self, relpath: str, checked: bool = False) -> bool:
+        """Stages `relpath` as unchanged since the last commit, without its bytes.
+
+        Used when the renderer knows a page's inputs did not change. Returns False (staging
+        nothing) unless can_keep() (skipped when `checked`: a worker asked already); the caller
+        then stages it with add().
+        """
+        if not (checked or self.can_keep(relpath)):
             return False
-        self.add(relpath, _Kept(sha))
+        self.add(relpath, _Kept(self._old[relpath]))
         return True
 
     def discard(self) -> None:
-        """Drops everything staged without touching the disk."""
+        """Drops everything staged; the site folder stays as it was."""
         self._staged.clear()
         self._keys.clear()
         self._dirs.clear()
+        self._clean_staging()
+        if self._new_root:
+            with contextlib.suppress(OSError):
+                self.root.rmdir()  # only if empty: made by this build for staging alone
+
+    def _clean_staging(self) -> None:
+        shutil.rmtree(self._staging, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self._staging.parent.rmdir()  # unless another build is staging there too
+
+    def _remove_stale_staging(self) -> None:
+        parent = self.root / STAGING_NAME
+        if not parent.is_dir():
+            return
+        for folder in parent.iterdir():
+            with contextlib.suppress(OSError):
+                if time.time() - folder.stat().st_mtime > _STALE_STAGING:
+                    shutil.rmtree(folder)
+        with contextlib.suppress(OSError):
+            parent.rmdir()
 
     def commit(self) -> WriteStats:
         """Writes what is staged, prunes stale files and writes the new manifest."""
@@ -244,7 +311,8 @@ class Output:
         except OSError as e:
             where = f" ({e.filename})" if e.filename else ""
             raise OutputError(f"cannot update {self.root}: {e.strerror or e}{where}") from e
-        self.discard()
+        finally:
+            self.discard()  # the root stays: rmdir() leaves a folder holding the manifest
         return stats
 
     def _target(self, relpath: str) -> Path:
@@ -257,7 +325,12 @@ class Output:
             if isinstance(data, _Kept):
                 new[rel] = str(data)
                 continue
-            sha, size = _digest(data)
+            if isinstance(data, Prepared):
+                new[rel] = data.sha
+                if data.tmp is not None:
+                    to_write.append(rel)
+                continue
+            sha, size = _sha256_file(data)
             new[rel] = sha
             st = _is_file(self._target(rel))
             # Trust the manifest plus the size instead of reading every file back.
@@ -278,12 +351,20 @@ class Output:
         # A stale file or folder may stand where a new file or folder must go.
         blocking = [rel for rel in stale if self._blocks(rel)]
         removed = self._prune(blocking)
+        made: set[Path] = set()
         for rel in to_write:
             target = self._target(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if target.is_dir():
                 raise OutputError(f"cannot write {rel!r}: a folder is in its place")
-            _write_atomic(target, self._staged[rel])
+            data = self._staged[rel]
+            if isinstance(data, Prepared):
+                source = self._staging / str(data.tmp)
+                _retry(lambda source=source, target=target: os.replace(source, target))
+            else:
+                _write_atomic(target, data)
         removed += self._prune(set(stale) - set(blocking))
         self._write_manifest(new, set())
         self._old, self._pending = new, set()

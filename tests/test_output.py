@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from followshift.output import (
     MANIFEST_NAME,
+    STAGING_NAME,
     DuplicateOutputError,
     ForeignOutputError,
     Output,
@@ -389,3 +391,50 @@ def test_interrupted_build_leaves_a_folder_the_next_build_accepts(
         "version": 1,
         "files": {"other.html": hashlib.sha256(b"other").hexdigest()},
     }
+
+
+def test_staged_files_wait_outside_the_site_until_commit(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(site, {"index.html": b"one"})
+    out = Output(site)
+    out.add("index.html", b"two")
+    out.add("a/new.html", b"new")
+
+    assert (site / "index.html").read_bytes() == b"one"  # a reader still sees the old page
+    assert not (site / "a").exists()
+    out.commit()
+    files = snapshot(site)
+    assert sorted(files) == [MANIFEST_NAME, "a/new.html", "index.html"]
+    assert (files["a/new.html"], files["index.html"]) == (b"new", b"two")
+    assert not (site / STAGING_NAME).exists()
+
+
+def test_discard_leaves_no_staging_and_no_new_folder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    out = Output(site)
+    out.add("index.html", b"one")
+    out.discard()
+
+    assert not site.exists()
+
+
+def test_a_crashed_builds_staging_is_removed_once_stale(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(site, {"index.html": b"one"})
+    old = site / STAGING_NAME / "1234-dead"
+    fresh = site / STAGING_NAME / "5678-busy"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "1234-0").write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+
+    build(site, {"index.html": b"two"})
+
+    assert not old.exists()
+    assert fresh.exists()  # another build may still be using it
+
+
+def test_the_staging_folder_name_is_reserved(tmp_path: Path) -> None:
+    out = Output(tmp_path / "site")
+    with pytest.raises(OutputError, match="reserved"):
+        out.add(f"{STAGING_NAME}/x.html", b"x")

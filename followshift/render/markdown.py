@@ -8,6 +8,7 @@ only http(s)/mailto/tel links, and every link gets rel="noopener".
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 import markdown as md
 import nh3
@@ -70,11 +71,30 @@ class MarkdownRenderer:
     def __call__(self, text: str) -> str:
         if not text.strip():
             return ""
-        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        key = _key(text)
         html = self.memory.get(key)
         if html is None:
             html = self.memory[key] = render_markdown(text)
         return html
+
+    def render_all(self, texts: Iterable[str], jobs: int) -> None:
+        """Renders the texts not remembered yet in `jobs` forked workers, when there are enough
+        of them to be worth it (a cold build); otherwise __call__ renders each when asked."""
+        from followshift import parallel
+
+        todo = {_key(text): text for text in texts if text.strip()}
+        for key in [key for key in todo if key in self.memory]:
+            del todo[key]
+        if jobs < 2 or len(todo) < parallel.MIN_TEXTS:
+            return
+        keys, sources = list(todo), list(todo.values())
+        shares = parallel.run(lambda k: [render_markdown(t) for t in sources[k::jobs]], jobs)
+        for k, share in enumerate(shares):
+            self.memory.update(zip(keys[k::jobs], share, strict=True))
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 _PARSER = md.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")

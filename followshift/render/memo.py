@@ -90,6 +90,9 @@ class Reused:
     def __repr__(self) -> str:
         return "REUSED"
 
+    def __reduce__(self) -> str:
+        return "REUSED"  # unpickles as the one instance: workers send it to the build process
+
 
 REUSED = Reused()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from followshift import __version__
+from followshift import __version__, parallel
 from followshift.content.model import Site, Status
 from followshift.photos import PublishedPhotos
 from followshift.render import routes
@@ -49,6 +49,10 @@ class RenderOptions:
     photos: PublishedPhotos = field(default_factory=lambda: PublishedPhotos({}, {}))
     previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
     can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
+    # Forked workers for Markdown and pages (followshift.parallel); a worker hands each page's
+    # bytes to `prepare` (Output.prepare: staged to disk) and sends back only what it returns.
+    jobs: int = 1
+    prepare: Callable[[str, bytes], object] | None = None
     markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
     # Kept in memory between rebuilds by `watch`: views, their digests, rendered articles.
     views: ViewCache | None = None
@@ -61,6 +65,10 @@ class RenderOptions:
 # content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
 LAZY = ' loading="lazy" decoding="async"'
+# Pages of a worker's share come in runs of this many, so each worker gets some of every kind.
+SHARE_RUN = 16
+_SKIPPED = object()  # another worker's page
+NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -85,6 +93,8 @@ class SiteRenderer:
         self.formatter, self.templates = cache[key]
         self.theme = theme
         self.views = options.views or ViewCache()
+        if options.markdown is not None and options.jobs > 1:
+            options.markdown.render_all(self._texts(), options.jobs)
         self.teams, self.shifts = site_views(
             site, options.now, options.drafts, options.photos, options.markdown, self.views
         )
@@ -100,6 +110,16 @@ class SiteRenderer:
         self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse, options.digests)
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
+
+        self._share: tuple[int, int] | None = None  # (k, n) in the k-th of n page workers
+        self._pages_seen = 0
+        self.processes = 1  # that render the pages
+
+    def _texts(self) -> Iterator[str]:
+        for shift in self.site.shifts:
+            yield shift.description
+            for post in shift.public_posts(self.options.now, self.options.drafts):
+                yield post.body
 
     # -- assets -------------------------------------------------------------------------------
 
@@ -124,16 +144,63 @@ class SiteRenderer:
 
     # -- pages --------------------------------------------------------------------------------
 
-    def render_all(self) -> Iterator[tuple[str, bytes | Path | Reused]]:
-        """Every output file. Each producer is one kind of output; add new kinds here."""
-        yield from self.asset_bytes.items()
-        yield from self.media_files()
-        yield from self.html_pages()
+    def render_all(self) -> Iterator[tuple[str, bytes | Path | Reused | object]]:
+        """Every output file. Each producer is one kind of output; add new kinds here.
+
+        With `jobs` > 1 and enough posts, the HTML pages are rendered by forked workers while
+        this process makes the rest; their pages come last, as what `prepare` returned.
+        """
+        if not self._worth_forking():
+            yield from self.asset_bytes.items()
+            yield from self.media_files()
+            yield from self.html_pages()
+            yield from self._other_files()
+            return
+        self.processes = self.options.jobs
+        workers = parallel.Forked(self._render_share, self.options.jobs)
+        try:
+            yield from self.asset_bytes.items()
+            yield from self.media_files()
+            yield from self._other_files()
+            shares = workers.results()
+        finally:
+            workers.close()
+        for records, keys, rendered in shares:
+            self.memo.keys.update(keys)
+            self.memo.rendered += rendered
+            yield from records
+
+    def _worth_forking(self) -> bool:
+        """Only when many pages will be rendered: a cold build, or one after a theme or settings
+        change (the 404 page's key depends on nothing else); not a rebuild of a few pages."""
+        if self.options.jobs < 2:
+            return False
+        previous = self.memo.previous
+        if previous.get("404.html") != self.memo.key("404.html", NOT_FOUND):
+            return sum(len(shift.posts) for shift in self.shifts) >= parallel.MIN_PAGES
+        new = (p for shift in self.shifts for p in shift.posts)
+        return sum(routes.page_file(p.url) not in previous for p in new) >= parallel.MIN_PAGES
+
+    def _other_files(self) -> Iterator[tuple[str, bytes | Reused]]:
         yield from sitemap_files(self)
         yield from live_files(self)
         # Headers and cache rules for static hosts that read a _headers file (docs/hosting.md).
         yield "_headers", self.templates.render("_headers", {}).encode("utf-8")
         yield from feed_files(self)
+
+    def _render_share(self, k: int) -> tuple[list[tuple[str, object]], dict[str, str], int]:
+        """In worker k of n: its share of the HTML pages, staged by `prepare`."""
+        self._share = (k, self.options.jobs)
+        self.memo.keys, self.memo.rendered = {}, 0
+        prepare = self.options.prepare
+        records: list[tuple[str, object]] = []
+        for path, data in self.html_pages():
+            if data is _SKIPPED:
+                continue
+            if isinstance(data, bytes):
+                data = prepare(path, data) if prepare else None
+            records.append((path, data))
+        return records, self.memo.keys, self.memo.rendered
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
@@ -149,7 +216,7 @@ class SiteRenderer:
             yield from self.shift_pages(shift)
         for team_id in self.teams_with_posts():
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
-        yield self.page("404.html", "404.html", {"not_found": True})
+        yield self.page("404.html", "404.html", NOT_FOUND)
 
     def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes | Reused]]:
         per_page = self.site.config.per_page
@@ -188,6 +255,11 @@ class SiteRenderer:
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes | Reused]:
         """Renders one page, unless the memo says last build's output for it still stands."""
         path = routes.page_file(url)
+        if self._share is not None:
+            k, n = self._share
+            self._pages_seen += 1
+            if (self._pages_seen - 1) // SHARE_RUN % n != k:
+                return path, _SKIPPED
         root = self.site_path() if template == "404.html" else routes.root_prefix(url)
         # root and url follow from the path, which the key is stored under: not hashed.
         if self.memo.reuse(path, self.memo.key(template, context)):

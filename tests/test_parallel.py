@@ -1,0 +1,93 @@
+"""Rendering in forked worker processes (`--jobs`): the same site, byte for byte, as one process;
+a template error in a worker is reported like any other; nothing is left in the staging folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from followshift import parallel
+from followshift.output import STAGING_NAME
+from tests.conftest import Run, contents, make_site, post_path, site_files
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked on Linux only")
+
+NOW = "2026-10-24T23:30"
+POSTS = parallel.MIN_PAGES + 50  # enough for the build to fork its workers
+
+
+def big_site(root: Path) -> Path:
+    files = site_files()
+    for i in range(POSTS):
+        team = ("zevenaar", "neder-betuwe")[i % 2]
+        minute = 19 * 60 + i // 3
+        name = f"{(minute // 60) % 24:02d}{minute % 60:02d}-bericht-{i:03d}.md"
+        quote = ' "Rustig"' if i % 7 == 0 else ""  # some posts need smart quotes
+        files[post_path(team, name)] = f"Bericht **{i}** van de avond.{quote}\n"
+    return make_site(root, files)
+
+
+def build(run: Run, root: Path, out: str, jobs: int, *extra: str) -> tuple[int, str]:
+    outcome = run(
+        ["build", "--now", NOW, "--out", out, "--jobs", str(jobs), "-v", *extra],
+        root,
+        env={"FOLLOWSHIFT_CACHE": str(root / f"cache-{out}")},
+    )
+    return outcome.exit_code, outcome.stdout + outcome.stderr
+
+
+def test_workers_build_the_same_site_as_one_process(tmp_path: Path, run: Run) -> None:
+    root = big_site(tmp_path)
+    code_one, _ = build(run, root, "one", 1)
+    code_two, log = build(run, root, "two", 2)
+
+    assert (code_one, code_two) == (0, 0)
+    assert "2 processes" in log  # the workers really ran
+    one, two = contents(root / "one"), contents(root / "two")
+    assert len(one) > POSTS
+    assert one == two
+    assert not (root / "two" / STAGING_NAME).exists()
+
+
+def test_a_theme_change_is_rendered_by_workers_over_an_existing_site(
+    tmp_path: Path, run: Run
+) -> None:
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        (Path(__file__).parents[1] / "themes/default/templates/post.html")
+        .read_text()
+        .replace('<div class="single">', '<div class="single" data-theme="eigen">')
+    )
+    code, log = build(run, root, "site", 2)
+    assert build(run, root, "cold", 1)[0] == 0
+
+    assert code == 0 and "2 processes" in log
+    assert contents(root / "site") == contents(root / "cold")
+    pages = list((root / "site").rglob("*-bericht-*/index.html"))
+    assert len(pages) == POSTS and all('data-theme="eigen"' in p.read_text() for p in pages)
+
+
+def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
+    tmp_path: Path, run: Run
+) -> None:
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    before = contents(root / "site")
+    (root / "templates").mkdir()
+    (root / "templates/post.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{{ post.no_such_field.x }}\n'
+        "{% endblock %}\n"
+    )
+    code, log = build(run, root, "site", 2)
+
+    assert code == 1
+    errors = [line for line in log.splitlines() if "error:" in line]
+    assert len(errors) == 1
+    assert "post.html:3: error: template error" in errors[0]
+    assert "Traceback" not in log
+    assert contents(root / "site") == before
+    assert not (root / "site" / STAGING_NAME).exists()

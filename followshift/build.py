@@ -153,6 +153,7 @@ def build(
         output = Output(options.out) if options.write else None
     except OutputError as exc:
         raise OutputFolderError(str(exc)) from None
+    watching = state is not None  # watch keeps its state in memory between rebuilds
     persistent = state is None and output is not None
     if state is None:
         state = (
@@ -187,7 +188,7 @@ def build(
             markdown=MarkdownRenderer(state.markdown),
             views=state.views,
             digests=state.digests,
-            articles=state.articles,
+            articles=state.articles if watching else None,
             templates=state.templates,  # type: ignore[arg-type]
         )
         # Rendered files are staged (written to the staging folder) as they come, so the

@@ -3,12 +3,14 @@
 A worker is a fork of the build process after the site has been read, so it starts with the
 whole model in memory and nothing has to be sent to it but a number: `task(k)` does the k-th
 share of the work and returns something small (rendered Markdown; for pages, the staged files'
-digests). Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with
+digests). The build process does share 0 itself, so n shares cost n - 1 forks: every fork
+copies the objects it touches (CPython writes reference counts), so each one costs memory. Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with
 `--jobs 1` everything runs in the build process itself, with the same output.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -46,22 +48,28 @@ def _run(k: int) -> Any:
 
 
 class Forked:
-    """`task(0)` … `task(n - 1)` in n forked processes, started at once; `results()` waits.
+    """`task(1)` … `task(n - 1)` in forked processes, started at once; the caller does share 0
+    (and anything else) meanwhile, then collects them with `results()`.
 
-    The caller may do other work meanwhile. An exception in a worker is raised again by
-    results(), pickled as it is (so it must pickle faithfully, see SiteError.__reduce__).
+    An exception in a worker is raised again by results(), pickled as it is (so it must pickle
+    faithfully, see SiteError.__reduce__).
     """
 
     def __init__(self, task: Callable[[int], Any], n: int) -> None:
         global _TASK
         _TASK = task  # the fork copies it: tasks are closures, which do not pickle
+        # Frozen objects are never visited by the workers' garbage collector, which would
+        # otherwise write to (and so copy) every page of the model in each worker.
+        gc.freeze()
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(n, _ignore_sigint)
+            self._pool = multiprocessing.get_context("fork").Pool(n - 1, _ignore_sigint)
         finally:
             _TASK = None
-        self._async: AsyncResult[list[Any]] = self._pool.map_async(_run, range(n), chunksize=1)
+            gc.unfreeze()
+        self._async: AsyncResult[list[Any]] = self._pool.map_async(_run, range(1, n), chunksize=1)
 
     def results(self) -> list[Any]:
+        """The results of shares 1 … n - 1."""
         try:
             return self._async.get()
         finally:
@@ -73,4 +81,11 @@ class Forked:
 
 
 def run(task: Callable[[int], Any], n: int) -> Sequence[Any]:
-    return Forked(task, n).results()
+    """[task(0), …, task(n - 1)]: share 0 here, the others in forked workers."""
+    workers = Forked(task, n)
+    try:
+        mine = task(0)
+    except BaseException:
+        workers.close()
+        raise
+    return [mine, *workers.results()]

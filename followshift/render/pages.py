@@ -106,6 +106,7 @@ class SiteRenderer:
             (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
         )
         self._articles = options.articles if options.articles is not None else {}
+        self._articles_kept = options.articles is not None
         self.templates.env.globals["article"] = self.article
         self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse, options.digests)
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
@@ -162,7 +163,7 @@ class SiteRenderer:
             yield from self.asset_bytes.items()
             yield from self.media_files()
             yield from self._other_files()
-            shares = workers.results()
+            shares = [self._render_share(0), *workers.results()]
         finally:
             workers.close()
         for records, keys, rendered in shares:
@@ -189,18 +190,23 @@ class SiteRenderer:
         yield from feed_files(self)
 
     def _render_share(self, k: int) -> tuple[list[tuple[str, object]], dict[str, str], int]:
-        """In worker k of n: its share of the HTML pages, staged by `prepare`."""
-        self._share = (k, self.options.jobs)
+        """Share k of n of the HTML pages, staged by `prepare`; their page keys."""
+        saved = self.memo.keys, self.memo.rendered
+        self._share, self._pages_seen = (k, self.options.jobs), 0
         self.memo.keys, self.memo.rendered = {}, 0
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []
-        for path, data in self.html_pages():
-            if data is _SKIPPED:
-                continue
-            if isinstance(data, bytes):
-                data = prepare(path, data) if prepare else None
-            records.append((path, data))
-        return records, self.memo.keys, self.memo.rendered
+        try:
+            for path, data in self.html_pages():
+                if data is _SKIPPED:
+                    continue
+                if isinstance(data, bytes):
+                    data = prepare(path, data) if prepare else None
+                records.append((path, data))
+            return records, self.memo.keys, self.memo.rendered
+        finally:
+            self.memo.keys, self.memo.rendered = saved
+            self._share = None
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
@@ -281,7 +287,11 @@ class SiteRenderer:
         html = self._articles.get(key)
         if html is None:
             context = {"post": post, "root": ROOT_MARK, "heading": heading}
-            html = self._articles[key] = self.templates.render("partials/post.html", context)
+            html = self.templates.render("partials/post.html", context)
+            # A post's own page (h1) needs its article once per build: worth keeping only for
+            # the next rebuild of a watch, which hands in its dict.
+            if heading != "h1" or self._articles_kept:
+                self._articles[key] = html
         return Markup(html.replace(ROOT_MARK, root))
 
     def site_path(self) -> str:

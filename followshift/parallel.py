@@ -4,8 +4,10 @@ A worker is a fork of the build process after the site has been read, so it star
 whole model in memory and nothing has to be sent to it but a number: `task(k)` does the k-th
 share of the work and returns something small (rendered Markdown; for pages, the staged files'
 digests). The build process does share 0 itself, so n shares cost n - 1 forks: every fork
-copies the objects it touches (CPython writes reference counts), so each one costs memory. Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with
-`--jobs 1` everything runs in the build process itself, with the same output.
+copies the objects it touches (CPython writes reference counts), so each one costs memory.
+
+Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with `--jobs 1`
+everything runs in the build process itself, with the same output.
 """
 
 from __future__ import annotations

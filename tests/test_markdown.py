@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import random
 import re
+from pathlib import Path
+from typing import Any
 
+import markdown as md
 import pytest
+from markdown.treeprocessors import InlineProcessor
 
-from followshift.render.markdown import render_markdown
+from followshift.content.loader import load_site
+from followshift.diagnostics import Diagnostics
+from followshift.render.markdown import (
+    _CONFIG,
+    _EXTENSIONS,
+    _PARSER,
+    _SMARTY_TRIGGER,
+    _SmartyInline,
+    render_markdown,
+    sanitise,
+)
 
 
 def test_ordinary_markdown_renders() -> None:
@@ -101,3 +116,91 @@ def test_tables_render() -> None:
     html = render_markdown("| Tijd | Wat |\n|---|---|\n| 19:15 | Markt |\n")
 
     assert "<table>" in html and "<td>Markt</td>" in html
+
+
+# -- smarty's inline pass skips text it cannot change; the output is exactly the stock one -------
+
+EXAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+TRICKY = [
+    'Hij zei "stop" en liep weg.',
+    "\"'Dubbel' gequote\" en '\"andersom\"'.",
+    "'s Avonds om 8 uur, de '80s en rock 'n' roll.",
+    "Het gaat door -- of niet --- en zo... of zo.... of zo..",
+    "Pijlen -> en <- en --> en <!-- commentaar -->",
+    "`code met \"quotes\" en -- en ...` daarna 'tekst'",
+    "```\nblok met 'quotes' -- ...\n```\n\nna het blok",
+    "    ingesprongen code 'x' -- ...\n\ngewoon",
+    '<span title="a--b">x</span> en <abbr title="\'">y</abbr>',
+    '<div class="x">\n"blok" -- html\n</div>\n\nNa "html".',
+    "&quot;entiteit&quot; &#39;apostrof&#39; &mdash;\"x\" &nbsp;'y' &ndash;'z'",
+    "Escapes: \\' \\\" \\-\\- .\\.. \\.\\.\\. \\\\'",
+    "Geen aanhalingstekens, geen streepjes, alleen - en . en ..",
+    "- lijst 'een'\n- lijst \"twee\"\n- lijst -- drie\n",
+    "1. eerst\n2. dan...\n\n> citaat 'binnen'\n> -- iemand",
+    '# Kop met "quotes"\n\n## Kop -- met streep\n\ntekst',
+    "| Tijd | Wat |\n|---|---|\n| 19:15 | 'Markt' -- druk |\n| 20:00 | \"rust\"... |\n",
+    '[link "x"](https://politie.nl/a--b "titel \'t\'") en <https://a.example/--/...>',
+    "<info--x@politie.nl> en [mail](mailto:a'b@example.org)",
+    "**vet 'quote'** *schuin \"dubbel\"* ***beide -- ...***",
+    "regel 'een'  \nregel \"twee\"  \n-- drie",
+    "\x02'x'\x03 en -\x02- en .\x03..",
+    "[TOC]\n\n## Een 'kop'\n\n## Twee",
+    "Lege 'quotes' '' en \"\" en '\"' en \"'\".",
+    "Een 'quote aan het eind'",
+    '"Aan het begin" van de tekst.',
+    "'? en \"! aan het begin",
+    "Streepje-aan-streepje - - en -- -- en ---- en -----",
+    "Puntjes .... ..... . . . en ...'x'...",
+    "Tekst\n\n---\n\nNa de lijn\n\nKop\n---\n",
+    "a--b c---d e...f 'g' \"h\" 1'2\" 5' 10\"",
+]
+
+
+def _stock_parser() -> Any:
+    """Python-Markdown as it comes: the same extensions and settings, smarty unchanged."""
+    return md.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")
+
+
+def _texts() -> list[str]:
+    site = load_site(EXAMPLE_CONTENT, Diagnostics())
+    texts = [p.body for shift in site.shifts for p in shift.posts]
+    texts += [shift.description for shift in site.shifts]
+    pieces = [*TRICKY, *(t for text in texts for t in text.split("\n\n"))]
+    rng = random.Random(20261024)
+    mixed = ["\n\n".join(rng.sample(pieces, rng.randint(1, 5))) for _ in range(300)]
+    return [*texts, *TRICKY, *mixed]
+
+
+def test_the_example_site_has_texts_with_and_without_smarty_work() -> None:
+    site = load_site(EXAMPLE_CONTENT, Diagnostics())
+    bodies = [p.body for shift in site.shifts for p in shift.posts]
+    assert len(bodies) > 30
+    assert any(_SMARTY_TRIGGER.search(b) for b in bodies)
+    assert any(not _SMARTY_TRIGGER.search(b) for b in bodies)
+
+
+def test_skipping_smarty_where_it_cannot_match_changes_no_byte() -> None:
+    stock = _stock_parser()
+    for text in _texts():
+        expected = stock.reset().convert(text)
+        assert _PARSER.reset().convert(text) == expected, text
+        assert render_markdown(text) == (sanitise(expected) if text.strip() else ""), text
+
+
+def test_the_skipping_pass_is_in_place_of_smarty() -> None:
+    """It overrides a private method of Python-Markdown: a rename would make it a no-op."""
+    assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
+    assert type(_PARSER.treeprocessors["smarty"]) is _SmartyInline
+    stock = _stock_parser().treeprocessors
+    assert [stock.get_index_for_name(n) for n in ("inline", "prettify", "smarty", "toc")] == [
+        _PARSER.treeprocessors.get_index_for_name(n)
+        for n in ("inline", "prettify", "smarty", "toc")
+    ]
+
+
+def test_quotes_dashes_and_ellipses_are_still_educated() -> None:
+    html = render_markdown("Hij zei \"stop\" en 'ga' -- nu --- of later... in de '80s.\n")
+
+    assert html == "<p>Hij zei “stop” en ‘ga’ – nu — of later… in de ’80s.</p>"
+    assert render_markdown('`"code"` blijft "recht"') == '<p><code>"code"</code> blijft “recht”</p>'

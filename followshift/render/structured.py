@@ -103,6 +103,7 @@ class Structured:
 
     def __init__(self, renderer: SiteRenderer) -> None:
         self.r = renderer
+        self._last_text = ("", "")  # (html, its plain text): a post page needs it twice
 
     @cached_property
     def gettext(self) -> Gettext:
@@ -140,7 +141,7 @@ class Structured:
 
     def _post_page(self, post: PostView, shift: ShiftLike) -> PageMeta:
         title = headline(post, self.r.formatter)
-        text = plain_text(post.html)
+        text = self._text(post)
         image = self._post_image(post) if post.photos else self._default_image()
         return PageMeta(
             title=title,
@@ -168,8 +169,9 @@ class Structured:
         published = self.iso(shift.start)
         modified = self.iso(max((p.modified for p in updates), default=shift.start))
         # Numbered pages are the archive of the same live blog: it is described on its index.
-        on_index = page is None or page.number is None
-        blog = self.live_blog(shift, url, title, description, image, updates, modified)
+        blog = Markup("")
+        if page is None or page.number is None:
+            blog = json_ld(self.live_blog(shift, url, title, description, image, updates, modified))
         return PageMeta(
             title=title,
             description=excerpt(description, DESCRIPTION_LENGTH),
@@ -179,7 +181,7 @@ class Structured:
             published=published,
             modified=modified,
             feeds=(feed_link(url, title), self._site_feed()),
-            json_ld=json_ld(blog) if on_index else Markup(""),
+            json_ld=blog,
         )
 
     def _team_page(self, team: TeamView, posts: Sequence[PostView]) -> PageMeta:
@@ -257,9 +259,7 @@ class Structured:
             "url": self.base + post.url,
             "datePublished": self.iso(post.time),
             "dateModified": self.iso(post.modified),
-            "articleBody": plain_text(post.html)
-            or self._alts(post)
-            or headline(post, self.r.formatter),
+            "articleBody": self._text(post) or self._alts(post) or headline(post, self.r.formatter),
             "author": self._author(post),
         }
         if post.photos:
@@ -310,6 +310,13 @@ class Structured:
     def _alts(self, post: PostView) -> str:
         alts = (photo_alt(p, post, self.gettext, self.r.formatter) for p in post.photos)
         return excerpt(" ".join(alts), DESCRIPTION_LENGTH)
+
+    def _text(self, post: PostView) -> str:
+        html, text = self._last_text
+        if html != post.html:
+            text = plain_text(post.html)
+            self._last_text = (post.html, text)
+        return text
 
     def _site_feed(self) -> FeedLink:
         return feed_link("", self.r.site.config.title)

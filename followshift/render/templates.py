@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import Context
 
 from followshift.content.model import Status
 from followshift.diagnostics import SiteError
@@ -26,9 +27,14 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Not a stat() of the file for every template, include and import a page uses: an
+            # environment lives only while every theme file stays the same (the theme's
+            # fingerprint is part of the key pages.py keeps it under).
+            auto_reload=False,
         )
         translations = load_translations(theme.locale_dirs, formatter.language)
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        _remember_gettext(self.env)
         filters: dict[str, Callable[..., Any]] = {
             "time": formatter.time,
             "date": formatter.date,
@@ -55,6 +61,45 @@ class Templates:
 
     def _dirs(self) -> str:
         return ", ".join(str(d) for d in self.theme.template_dirs)
+
+
+def _remember_gettext(env: jinja2.Environment) -> None:
+    """Newstyle `_()`, `gettext()` and `ngettext()` that remember what a call returns.
+
+    A page calls `_()` a dozen times or more; each call is a catalog lookup, a Markup and a `%`
+    format. Without variables the result depends only on the arguments and whether the template
+    autoescapes (the catalog is fixed for this environment), so it is made once, by the function
+    jinja2.ext installed; calls with variables go to that function every time.
+    """
+    stock_gettext = env.globals["gettext"]
+    stock_ngettext = env.globals["ngettext"]
+    made: dict[tuple[str, bool], str] = {}
+    made_n: dict[tuple[str, str, int, bool], str] = {}
+
+    @jinja2.pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        if variables or type(string) is not str:
+            return stock_gettext(context, string, **variables)
+        key = (string, bool(context.eval_ctx.autoescape))
+        text = made.get(key)
+        if text is None:
+            text = made[key] = stock_gettext(context, string)
+        return text
+
+    @jinja2.pass_context
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        if variables or type(num) is not int or not (type(singular) is type(plural) is str):
+            return stock_ngettext(context, singular, plural, num, **variables)
+        key = (singular, plural, num, bool(context.eval_ctx.autoescape))
+        text = made_n.get(key)
+        if text is None:
+            text = made_n[key] = stock_ngettext(context, singular, plural, num)
+        return text
+
+    # jinja2.ext's `_` looks `gettext` up in the context on every call; no page defines one.
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 
 
 def _path(filename: str | None) -> Path | None:

@@ -82,7 +82,7 @@ class SiteRenderer:
         self.site = site
         self.options = options
         # A watcher keeps the Jinja environment (compiled templates) while the theme and the
-        # language stay the same; Jinja itself reloads a template file that changed.
+        # language stay the same (any changed template file changes the fingerprint).
         cache = options.templates if options.templates is not None else {}
         key = (theme.fingerprint, tuple(theme.template_dirs), site.config.language,
                site.config.timezone)  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,8 +66,6 @@ class RenderOptions:
 # content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
 LAZY = ' loading="lazy" decoding="async"'
-# Pages of a worker's share come in runs of this many, so each worker gets some of every kind.
-SHARE_RUN = 16
 _SKIPPED = object()  # another worker's page
 NOT_FOUND = {"not_found": True}  # the 404 page's context
 
@@ -113,7 +112,6 @@ class SiteRenderer:
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
         self._share: tuple[int, int] | None = None  # (k, n) in the k-th of n page workers
-        self._pages_seen = 0
         self.processes = 1  # that render the pages
 
     def _texts(self) -> Iterator[str]:
@@ -171,6 +169,13 @@ class SiteRenderer:
             self.memo.rendered += rendered
             yield from records
 
+    def _owns(self, path: str) -> bool:
+        """Whether this share renders the page: by a digest of its path, the same in every
+        worker and never two owners."""
+        assert self._share is not None
+        k, n = self._share
+        return zlib.crc32(path.encode()) % n == k
+
     def _worth_forking(self) -> bool:
         """Only when many pages will be rendered: a cold build, or one after a theme or settings
         change (the 404 page's key depends on nothing else); not a rebuild of a few pages."""
@@ -192,13 +197,13 @@ class SiteRenderer:
     def _render_share(self, k: int) -> tuple[list[tuple[str, object]], dict[str, str], int]:
         """Share k of n of the HTML pages, staged by `prepare`; their page keys."""
         saved = self.memo.keys, self.memo.rendered
-        self._share, self._pages_seen = (k, self.options.jobs), 0
+        self._share = (k, self.options.jobs)
         self.memo.keys, self.memo.rendered = {}, 0
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []
         try:
             for path, data in self.html_pages():
-                if data is _SKIPPED:
+                if data is _SKIPPED or not self._owns(path):  # kept as a group: by its owner
                     continue
                 if isinstance(data, bytes):
                     data = prepare(path, data) if prepare else None
@@ -261,11 +266,8 @@ class SiteRenderer:
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes | Reused]:
         """Renders one page, unless the memo says last build's output for it still stands."""
         path = routes.page_file(url)
-        if self._share is not None:
-            k, n = self._share
-            self._pages_seen += 1
-            if (self._pages_seen - 1) // SHARE_RUN % n != k:
-                return path, _SKIPPED
+        if self._share is not None and not self._owns(path):
+            return path, _SKIPPED
         root = self.site_path() if template == "404.html" else routes.root_prefix(url)
         # root and url follow from the path, which the key is stored under: not hashed.
         if self.memo.reuse(path, self.memo.key(template, context)):

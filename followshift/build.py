@@ -27,7 +27,7 @@ from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer
-from followshift.render.memo import REUSED, Digests
+from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
 from followshift.render.views import ViewCache
@@ -96,14 +96,21 @@ class BuildState:
     reads: ReadCache = field(default_factory=ReadCache)
     markdown: dict[bytes, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
+    page_groups: dict[str, Group] = field(default_factory=dict)
     # In memory only (watch): objects whose identity is what makes them useful.
     views: ViewCache = field(default_factory=ViewCache)
     digests: Digests = field(default_factory=Digests)
     articles: dict[tuple[bytes, str], str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
+    output: Output | None = None  # the output folder as last committed (Output.reopen)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"reads": self.reads, "markdown": self.markdown, "page_keys": self.page_keys}
+        return {
+            "reads": self.reads,
+            "markdown": self.markdown,
+            "page_keys": self.page_keys,
+            "page_groups": self.page_groups,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc]
@@ -134,7 +141,7 @@ class BuildState:
 
 
 # The state is pickled: any change to followshift's code may change what it means.
-_STATE_VERSION = f"{__version__}-1"
+_STATE_VERSION = f"{__version__}-2"
 
 
 def build(
@@ -149,8 +156,9 @@ def build(
     """
     result = BuildResult()
     diags = result.diagnostics
+    kept = state.output if state is not None else None
     try:  # the output folder is checked before anything is read
-        output = Output(options.out) if options.write else None
+        output = Output.reopen(kept, options.out) if options.write else None
     except OutputError as exc:
         raise OutputFolderError(str(exc)) from None
     watching = state is not None  # watch keeps its state in memory between rebuilds
@@ -182,6 +190,7 @@ def build(
             options.drafts,
             published,
             previous_keys=state.page_keys if output else {},
+            previous_groups=state.page_groups if output else {},
             can_reuse=output.can_keep if output else None,
             jobs=parallel.jobs(options.jobs),
             prepare=output.prepare if output else None,
@@ -222,6 +231,7 @@ def build(
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
         result.stats = output.commit()
+    state.output = output
     result.published = True
     changed = (
         state.reads.changed
@@ -229,6 +239,7 @@ def build(
         or renderer.memo.keys != state.page_keys
     )
     state.page_keys = renderer.memo.keys
+    state.page_groups = renderer.memo.groups
     state.digests.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         state.save(cache_dir(site.root), options.out)

@@ -12,18 +12,22 @@ the previous manifest does not list.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import itertools
 import json
+import operator
 import os
 import re
 import secrets
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import compress, filterfalse
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from types import MappingProxyType
 
@@ -148,6 +152,8 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
 class _Kept(str):
     """A staged file that stays as it is: its sha256 from the old manifest."""
 
+    __slots__ = ()  # no __dict__: not tracked by the garbage collector, 10,000 per rebuild
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -180,12 +186,18 @@ class Output:
         # Written by an interrupted commit: ours to prune, but their hash is unknown.
         self._pending: set[str] = set()
         self._staged: dict[str, Prepared | Path | _Kept] = {}
-        self._keys: dict[str, str] = {}  # casefolded path -> staged path
+        self._keys: dict[str, str] = {}  # casefolded path -> staged path (kept ones excepted)
         self._dirs: dict[str, str] = {}  # casefolded folder -> a staged path inside it
         self._staging = self.root / STAGING_NAME / f"{os.getpid()}-{secrets.token_hex(4)}"
         # A folder that did not exist is created by the first staged file; discard() removes it.
         self._new_root = not self.root.exists()
         self._names = itertools.count()
+        # After a commit: every file of the manifest is in place (written, or found there), and
+        # the manifest's stat, to tell whether another build wrote the folder since (reopen).
+        self._trusted = False
+        self._signature: tuple[int, int, int] | None = None
+        self._lines = _ManifestLines()  # the manifest's lines, as last written
+        self._index: _Index | None = None  # the manifest's paths casefolded (_check_kept)
         if self.root.exists() and not self.root.is_dir():
             raise OutputError(f"{self.root} is a file, not a folder; choose a folder for the site")
         if not self.root.is_dir():
@@ -206,6 +218,20 @@ class Output:
             raise OutputError(f"cannot read {self.root}: {e.strerror or e}") from e
         if old is not None:
             self._old, self._pending = old
+
+    @classmethod
+    def reopen(cls, previous: Output | None, root: Path) -> Output:
+        """`previous` again when it committed into `root` and the folder's manifest is still
+        the one it wrote (`watch` keeps it between rebuilds: no manifest to read, no file to
+        look for again); else a new Output for root."""
+        if previous is not None and previous.root == Path(root) and not previous._staged:
+            try:
+                st = os.stat(previous._manifest)
+            except OSError:
+                st = None
+            if st is not None and previous._signature == (st.st_ino, st.st_mtime_ns, st.st_size):
+                return previous
+        return cls(root)
 
     @property
     def staged(self) -> Mapping[str, Prepared | Path | _Kept]:
@@ -236,6 +262,8 @@ class Output:
             data = self.prepare(relpath, data)
         elif not isinstance(data, Path | Prepared | _Kept):
             raise TypeError(f"output data for {relpath!r} must be bytes or Path")
+        if isinstance(self._staged.get(relpath), _Kept):
+            raise DuplicateOutputError(f"two outputs want to write {relpath!r}")
         key = relpath.casefold()
         if key in self._keys:
             other = self._keys[key]
@@ -259,6 +287,8 @@ class Output:
         """Whether the old manifest lists `relpath` and it is still a file on disk."""
         if relpath not in self._old:
             return False
+        if self._trusted:
+            return True  # this object's last commit wrote it or found it in place (watch)
         # Plain strings, not Path: this runs once per unchanged page, 10,000 times a rebuild.
         try:
             st = os.lstat(self._root_prefix + relpath.replace("/", os.sep))
@@ -270,12 +300,17 @@ class Output:
         """Stages `relpath` as unchanged since the last commit, without its bytes.
 
         Used when the renderer knows a page's inputs did not change. Returns False (staging
-        nothing) unless can_keep() (skipped when `checked`: a worker asked already); the caller
-        then stages it with add().
+        nothing) unless can_keep() (skipped when `checked`: asked already); the caller then
+        stages it with add().
         """
         if not (checked or self.can_keep(relpath)):
             return False
-        self.add(relpath, _Kept(self._old[relpath]))
+        if relpath in self._staged:
+            raise DuplicateOutputError(f"two outputs want to write {relpath!r}")
+        # Not checked against the other staged paths here, which costs more than everything
+        # else a kept page does: it met all other kept files when it was written, and commit()
+        # checks the new files against it.
+        self._staged[relpath] = _Kept(self._old[relpath])
         return True
 
     def discard(self) -> None:
@@ -319,34 +354,44 @@ class Output:
         return self.root.joinpath(*relpath.split("/"))
 
     def _commit(self) -> WriteStats:
-        new: dict[str, str] = {}
+        self._check_kept()
+        self._trusted = False
+        synced, self._lines.synced = self._lines.synced, False
+        staged = self._staged
+        # Kept files (most of them in a rebuild) are in the new manifest as in the old one: only
+        # the others are looked at one by one. (_keys holds the paths of those.)
+        added = sorted(self._keys.values())
+        shas: dict[str, str] = {}
         to_write: list[str] = []
-        for rel, data in sorted(self._staged.items()):
-            if isinstance(data, _Kept):
-                new[rel] = str(data)
-                continue
-            if isinstance(data, Prepared):
-                new[rel] = data.sha
+        for rel in added:
+            data = staged[rel]
+            if isinstance(data, Prepared):  # compared with the disk when it was staged
+                shas[rel] = data.sha
                 if data.tmp is not None:
                     to_write.append(rel)
                 continue
             sha, size = _sha256_file(data)
-            new[rel] = sha
+            shas[rel] = sha
             st = _is_file(self._target(rel))
             # Trust the manifest plus the size instead of reading every file back.
             if self._old.get(rel) != sha or st is None or st.st_size != size:
                 to_write.append(rel)
-        owned = set(self._old) | self._pending
-        stale = sorted(owned - set(new))
+        stale = sorted({*filterfalse(staged.__contains__, self._old), *self._pending} - shas.keys())
+        new = dict(self._old)
+        for rel in stale:
+            new.pop(rel, None)
+        new.update(shas)
+        fresh = [rel for rel in added if rel not in self._old]
 
         self.root.mkdir(parents=True, exist_ok=True)
         if to_write:
             # Record the files about to appear first, so a crash never leaves files we wrote that
             # the next build would treat as foreign, nor trusts a hash that never reached disk.
             writing = set(to_write)
-            self._old = {rel: sha for rel, sha in self._old.items() if rel not in writing}
+            for rel in writing:
+                self._old.pop(rel, None)
             self._pending |= writing
-            self._write_manifest(self._old, self._pending)
+            self._write_manifest(self._old, self._pending, () if synced else None)
 
         # A stale file or folder may stand where a new file or folder must go.
         blocking = [rel for rel in stale if self._blocks(rel)]
@@ -359,16 +404,56 @@ class Output:
                 made.add(target.parent)
             if target.is_dir():
                 raise OutputError(f"cannot write {rel!r}: a folder is in its place")
-            data = self._staged[rel]
+            data = staged[rel]
             if isinstance(data, Prepared):
                 source = self._staging / str(data.tmp)
                 _retry(lambda source=source, target=target: os.replace(source, target))
             else:
                 _write_atomic(target, data)
         removed += self._prune(set(stale) - set(blocking))
-        self._write_manifest(new, set())
+        self._write_manifest(new, set(), to_write if synced else None)
         self._old, self._pending = new, set()
+        self._lines.synced = True
+        if self._index is not None:
+            self._index.update(stale, fresh)
+        st = os.stat(self._manifest)
+        self._signature = (st.st_ino, st.st_mtime_ns, st.st_size)
+        self._trusted = True
         return WriteStats(len(to_write), len(new) - len(to_write), removed)
+
+    def _check_kept(self) -> None:
+        """The checks of add() between each new file and the kept ones (see keep())."""
+        if not self._keys:
+            return
+        staged = self._staged
+        if self._trusted:
+            # A file the manifest lists met every kept file at the last commit: only the others
+            # are checked, against an index of the manifest kept up to date between rebuilds.
+            fresh = [rel for rel in self._keys.values() if rel not in self._old]
+            if not fresh:
+                return
+            if self._index is None:
+                self._index = _Index(self._old)
+            index = self._index
+        else:  # the manifest was read from disk: all new files, against the kept ones only
+            fresh = list(self._keys.values())
+            index = _Index(rel for rel, data in staged.items() if isinstance(data, _Kept))
+
+        def kept(folded: str) -> str | None:
+            rel = index.paths.get(folded)
+            return rel if rel is not None and isinstance(staged.get(rel), _Kept) else None
+
+        for relpath in fresh:
+            key = relpath.casefold()
+            if (other := kept(key)) is not None:  # the very same path was refused by add()
+                raise DuplicateOutputError(f"outputs {other!r} and {relpath!r} differ only in case")
+            parts = key.split("/")
+            for folder in ("/".join(parts[:i]) for i in range(1, len(parts))):
+                if (other := kept(folder)) is not None:
+                    raise OutputError(f"output {relpath!r} lies inside file {other!r}")
+            for inside in index.below(key):
+                if (other := kept(inside)) is not None:
+                    raise OutputError(f"output {relpath!r} is also the folder of {other!r}")
 
     def _blocks(self, rel: str) -> bool:
         parts = rel.casefold().split("/")
@@ -399,12 +484,83 @@ class Output:
         except OSError:
             return False
 
-    def _write_manifest(self, files: dict[str, str], pending: set[str]) -> None:
-        doc: dict[str, object] = {"generator": "followshift", "version": 1, "files": files}
-        if pending:
-            doc["pending"] = sorted(pending)
-        data = (json.dumps(doc, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    def _write_manifest(
+        self, files: dict[str, str], pending: set[str], changed: Iterable[str] | None = None
+    ) -> None:
+        data = _manifest_bytes(files, pending, self._lines, changed)
         with contextlib.suppress(FileNotFoundError):
             if self._manifest.read_bytes() == data:
                 return
         _write_atomic(self._manifest, data)
+
+
+def _manifest_bytes(
+    files: dict[str, str],
+    pending: set[str],
+    known: _ManifestLines,
+    changed: Iterable[str] | None = None,
+) -> bytes:
+    """The manifest as `json.dumps(doc, sort_keys=True, indent=2)` writes it, from the lines of
+    `known` where a file's path and sha256 are the same as when it was last written: a rebuild
+    writes the manifest twice, with a line for every file of the site, and few lines change.
+    `changed`: the only paths whose sha256 may differ from `known` (None: look at all)."""
+    quote = encode_basestring_ascii
+    ordered = sorted(files)
+    if changed is None or len(known.shas) > 2 * len(files) + 1000:
+        if len(known.shas) > 2 * len(files) + 1000:  # removed files pile up: start afresh
+            known.shas.clear()
+            known.lines.clear()
+        shas = map(files.__getitem__, ordered)
+        # The new or changed files, found without a Python-level loop over all of them.
+        changed = compress(ordered, map(operator.ne, shas, map(known.shas.get, ordered)))
+    for rel in changed:
+        sha = files.get(rel)
+        if sha is not None and known.shas.get(rel) != sha:
+            known.shas[rel] = sha
+            known.lines[rel] = f"    {quote(rel)}: {quote(sha)}"
+    # Few copies of a text of a megabyte or two.
+    if files:
+        body = ",\n".join(map(known.lines.__getitem__, ordered)).encode("ascii")
+        out = [b'{\n  "files": {\n', body, b"\n  },\n"]
+    else:
+        out = [b'{\n  "files": {},\n']
+    out.append(b'  "generator": "followshift",\n')
+    if pending:
+        listed = ",\n".join(f"    {quote(rel)}" for rel in sorted(pending))
+        out.append(('  "pending": [\n' + listed + "\n  ],\n").encode("ascii"))
+    out.append(b'  "version": 1\n}\n')
+    return b"".join(out)
+
+
+@dataclass
+class _ManifestLines:
+    shas: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict)
+    synced: bool = False  # the shas are those of the old manifest (commit() keeps them so)
+
+
+class _Index:
+    """Paths casefolded, to the path and in order: which is in a given folder."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = {rel.casefold(): rel for rel in paths}
+        self.order = sorted(self.paths)
+
+    def below(self, folder: str) -> Iterator[str]:
+        at = bisect.bisect_left(self.order, folder + "/")
+        while at < len(self.order) and self.order[at].startswith(folder + "/"):
+            yield self.order[at]
+            at += 1
+
+    def update(self, removed: Iterable[str], added: Iterable[str]) -> None:
+        for rel in removed:
+            folded = rel.casefold()
+            if self.paths.pop(folded, None) is not None:
+                at = bisect.bisect_left(self.order, folded)
+                if at < len(self.order) and self.order[at] == folded:
+                    del self.order[at]
+        for rel in added:
+            folded = rel.casefold()
+            if folded not in self.paths:
+                bisect.insort(self.order, folded)
+            self.paths[folded] = rel

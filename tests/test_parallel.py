@@ -91,3 +91,28 @@ def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
     assert "Traceback" not in log
     assert contents(root / "site") == before
     assert not (root / "site" / STAGING_NAME).exists()
+
+
+def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path, run: Run) -> None:
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    code, log = build(run, root, "site", 2)
+    assert code == 0 and "0 files rendered" in log  # nothing changed: nothing rendered
+
+    # A second big shift: the workers render it while the first shift's pages are kept.
+    shift = "2026-10-17-volgdienst"
+    (root / "content" / shift).mkdir()
+    (root / "content" / shift / "shift.yaml").write_text(
+        "title: Volgdienst Halloween\nstart: 2026-10-17 19:00\nend: 2026-10-18 03:00\n"
+    )
+    for i in range(POSTS):
+        folder = root / "content" / shift / ("zevenaar", "neder-betuwe")[i % 2]
+        folder.mkdir(exist_ok=True)
+        minute = 19 * 60 + i // 3
+        name = f"{(minute // 60) % 24:02d}{minute % 60:02d}-halloween-{i:03d}.md"
+        (folder / name).write_text(f"Halloween, bericht {i}.\n")
+    code, log = build(run, root, "site", 2)
+    assert build(run, root, "cold", 1)[0] == 0
+
+    assert code == 0 and "2 processes" in log
+    assert contents(root / "site") == contents(root / "cold")

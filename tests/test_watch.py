@@ -534,6 +534,63 @@ def test_after_many_changes_the_site_equals_a_cold_build(
     assert watcher.diagnostics("error") == []
 
 
+ENDED = "2026-10-10-volgdienst"  # ended long before DURING: its pages are skipped as a whole
+
+
+def test_changes_to_an_ended_shift_and_the_settings_reach_the_site(
+    tmp_path: Path, start: Callable[..., Process], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A rebuild skips an unchanged shift without looking at its files or pages one by one;
+    a drop, an edit, a deletion and a rename in it, site.yaml and the theme still count."""
+    ended: dict[str, str | bytes] = {
+        f"content/{ENDED}/shift.yaml": "title: Volgdienst Arnhem\nstart: 2026-10-10 19:00\n"
+        "end: 2026-10-11 03:00\n",
+    }
+    for i in range(24):  # 1900-bericht-0 (zevenaar), 1910-bericht-1 (neder-betuwe), …
+        name = f"{19 + i // 6:02d}{i % 6 * 10:02d}-bericht-{i}.md"
+        ended[post_path(("zevenaar", "neder-betuwe")[i % 2], name, ENDED)] = f"Nr {i}.\n"
+    root = make_site(tmp_path, site_files(ended))
+    watcher = start_watch(start, root)
+    site = root / "site" / ENDED
+
+    def shows(team: str, stem: str, text: str | None = None) -> bool:
+        page = site / team / stem / "index.html"
+        return page.exists() and (text is None or text in page.read_text(encoding="utf-8"))
+
+    drop(root, post_path("zevenaar", "2359-nagekomen.md", ENDED), "Nagekomen bericht.\n")
+    watcher.wait_until(lambda: shows("zevenaar", "2359-nagekomen"), "the dropped post")
+    write(root, post_path("neder-betuwe", "1910-bericht-1.md", ENDED), "Gecorrigeerd.\n")
+    watcher.wait_until(lambda: shows("neder-betuwe", "1910-bericht-1", "Gecorrigeerd"), "the edit")
+    (root / post_path("zevenaar", "1900-bericht-0.md", ENDED)).unlink()
+    watcher.wait_until(lambda: not (site / "zevenaar" / "1900-bericht-0").exists(), "the removal")
+    os.replace(
+        root / post_path("zevenaar", "1920-bericht-2.md", ENDED),
+        root / post_path("zevenaar", "1920-hernoemd.md", ENDED),
+    )
+    watcher.wait_until(lambda: shows("zevenaar", "1920-hernoemd"), "the renamed post")
+    settings = root / "content" / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "per_page: 5\n", "utf-8")
+    watcher.wait_until(lambda: (site / "page" / "3" / "index.html").exists(), "per_page: 5")
+    default = Path(__file__).resolve().parents[1] / "themes" / "default" / "templates"
+    template = (default / "post.html").read_text(encoding="utf-8")
+    write(root, "templates/post.html", template.replace('"single"', '"single" id="eigen"'))
+    watcher.wait_until(lambda: shows("neder-betuwe", "1910-bericht-1", 'id="eigen"'), "the theme")
+
+    cold = root / "cold"
+    built = subprocess.run(
+        [sys.executable, "-m", "followshift", "build", "-q", "--now", DURING, "--out", str(cold)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "FOLLOWSHIFT_CACHE": str(tmp_path_factory.mktemp("cold-cache"))},
+    )
+    assert built.returncode == 0, built.stderr
+    expected = contents(cold)
+    watcher.wait_until(lambda: contents(root / "site") == expected, "a site equal to a cold build")
+    assert watcher.diagnostics("error") == []
+
+
 @pytest.mark.skipif(os.name == "nt", reason="SIGINT is POSIX")
 def test_ctrl_c_stops_cleanly(site: Path, start: Callable[..., Process]) -> None:
     watcher = start_watch(start, site)

@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from followshift.content.files import (
 )
 from followshift.content.model import Order, Post, Shift, Site, Team
 from followshift.content.posts import ShiftContext, read_lone_photo, read_post
-from followshift.content.readcache import ReadCache
+from followshift.content.readcache import FolderEntry, ReadCache
 from followshift.content.teams import load_teams
 from followshift.content.times import TimeError, parse_datetime, parse_duration
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
@@ -56,7 +57,23 @@ def load_site(
     With a `cache` from an earlier read, only files that changed since are read again.
     """
     cache = cache if cache is not None else ReadCache()
-    cache.begin()
+    cache.begin(content)
+    try:
+        site = _load_site(content, diags, base_url, prober, cache)
+    except BaseException:
+        cache.abort()
+        raise
+    cache.finish()
+    return site
+
+
+def _load_site(
+    content: Path,
+    diags: Diagnostics,
+    base_url: str | None,
+    prober: Prober | None,
+    cache: ReadCache,
+) -> Site:
     if not content.is_dir():
         raise SiteError(f"content folder {content} does not exist", content)
     config_diags = Diagnostics()
@@ -91,7 +108,6 @@ def load_site(
                     shift.source / team_id,
                     f"team '{team_id}' is not in teams.yaml; named '{name_from_id(team_id)}'",
                 )
-    cache.finish()
     shifts.sort(key=lambda s: (s.start, s.id))
     return Site(
         config=config,
@@ -122,7 +138,7 @@ def load_shift(
     if meta is None:
         return None
 
-    posts: list[Post] = []
+    folder_posts: list[list[Post]] = []
     team_ids: list[str] = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if not entry.is_dir() or is_hidden_dir(entry.name):
@@ -142,10 +158,17 @@ def load_shift(
             shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober,
             image_settings(config),
         )  # fmt: skip
-        posts.extend(load_team_folder(Path(entry.path), ctx, diags, cache))
+        folder_posts.append(load_team_folder(Path(entry.path), ctx, diags, cache))
 
-    posts.sort(key=lambda p: (p.time, p.id))
-    return Shift(
+    # Nothing in any of its folders changed (watch): the same Shift object as last time, so the
+    # renderer can tell at a glance that none of its pages changed.
+    key = (meta, tuple(team_ids), folder_posts)
+    unchanged = cache.shift(cache.key(folder), key)
+    if unchanged is not None:
+        return unchanged
+    posts = [post for found in folder_posts for post in found]
+    posts.sort(key=attrgetter("time", "id"))
+    shift = Shift(
         id=shift_id,
         source=folder,
         title=meta["title"],
@@ -157,25 +180,56 @@ def load_shift(
         team_ids=tuple(team_ids),
         posts=tuple(posts),
     )
+    cache.remember_shift(cache.key(folder), key, shift)
+    return shift
 
 
 def load_team_folder(
     folder: Path, ctx: ShiftContext, diags: Diagnostics, cache: ReadCache | None = None
 ) -> list[Post]:
+    cache = cache if cache is not None else ReadCache()
+    context = (ctx.shift_id, ctx.team_id, ctx.start, ctx.end, str(ctx.tz), ctx.settings)
+    key = cache.key(folder)
+    unchanged = cache.folder(key, context)
+    if unchanged is not None:
+        diags.items.extend(unchanged.diagnostics)
+        return unchanged.posts
+    own = Diagnostics()
+    kept = len(cache.kept)
+    posts, sources, linked = _read_team_folder(folder, ctx, context, own, cache)
+    diags.extend(own)
+    # A post kept while its file is still being written is read again next time; a symlink may
+    # point at a file that changes without an event under content/.
+    linked = linked or os.path.islink(folder) or os.path.islink(folder.parent)
+    remember = len(cache.kept) == kept and not linked
+    entry = FolderEntry(context, posts, tuple(own.items), sources, cache.deps_of(sources))
+    cache.remember_folder(key, entry if remember else None)
+    return posts
+
+
+def _read_team_folder(
+    folder: Path, ctx: ShiftContext, context: tuple[object, ...], diags: Diagnostics,
+    cache: ReadCache,
+) -> tuple[list[Post], tuple[str, ...], bool]:  # fmt: skip
+    """The folder's posts, the files they were read from, and whether any is a symlink."""
     post_files: dict[str, Path] = {}
     photo_files: list[Path] = []
+    linked = False
     for entry in os.scandir(folder):
         name = entry.name
         if is_temporary(name):
             continue
         path = Path(entry.path)
         if entry.is_dir():
+            linked = linked or entry.is_symlink()
             continue  # e.g. a folder of shared photos referenced from front matter
         suffix = path.suffix.lower()
         if suffix in POST_SUFFIXES:
             post_files[path.stem] = path
+            linked = linked or entry.is_symlink()
         elif suffix in PHOTO_SUFFIXES:
             photo_files.append(path)
+            linked = linked or entry.is_symlink()
         else:
             diags.warning(path, "ignored: not a post (.md) or photo (JPEG, PNG, WebP, HEIC)")
 
@@ -204,16 +258,17 @@ def load_team_folder(
         seen[post.id] = post.source
         posts.append(post)
 
-    cache = cache if cache is not None else ReadCache()
-    context = (ctx.shift_id, ctx.team_id, ctx.start, ctx.end, str(ctx.tz), ctx.settings)
+    sources: list[str] = []
     for stem in sorted(post_files):
         photos = [p for _, p in sorted(by_post[stem], key=lambda item: (item[0], item[1].name))]
         source = post_files[stem]
         reader = partial(read_post, source, photos, ctx)
         keep(cache.read(source, (*context, tuple(photos)), photos, reader, diags))
+        sources.append(str(source))
     for photo in sorted(lone):
         keep(cache.read(photo, context, [], partial(read_lone_photo, photo, ctx), diags))
-    return posts
+        sources.append(str(photo))
+    return posts, tuple(sources), linked
 
 
 def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict[str, Any] | None:

@@ -4,16 +4,21 @@ An entry remembers the stat signature (mtime, size) of every file its post was m
 the Markdown file and each photo — plus everything else that went into it (shift times, time
 zone, photo limits). When all of that is the same, the Post and the diagnostics it produced are
 reused, so `watch` re-reads only what changed and its errors keep being reported.
+
+`watch` goes one step further: it hears of every changed path (`touch`), so a team folder none
+of whose files changed since the last read is neither listed nor stat'ed again (`folder`), and
+a shift none of whose folders changed keeps its very Shift object (`shift`), which lets the
+renderer skip all of its pages at once. A `build` (no watcher) always stats every file.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followshift.content.model import Post
+from followshift.content.model import Post, Shift
 from followshift.diagnostics import Diagnostic, Diagnostics
 
 Signature = tuple[str, int, int]  # path, mtime_ns, size
@@ -36,6 +41,17 @@ class Entry:
     diagnostics: tuple[Diagnostic, ...]
 
 
+@dataclass(frozen=True)
+class FolderEntry:
+    """One team folder as last read: its posts, diagnostics and the files they came from."""
+
+    context: Hashable
+    posts: list[Post]
+    diagnostics: tuple[Diagnostic, ...]
+    sources: tuple[str, ...]  # keys of `entries` read for it
+    deps: frozenset[str]  # absolute paths of every file its posts were made from
+
+
 @dataclass
 class ReadCache:
     entries: dict[str, Entry] = field(default_factory=dict)
@@ -47,6 +63,17 @@ class ReadCache:
     # version of its post instead of taking it off the site while a phone is still syncing.
     settling: Callable[[str], bool] | None = None
     kept: list[Path] = field(default_factory=list)  # last good versions kept this read
+    # Set by watch, which reports every changed path with touch(): folders and shifts without a
+    # changed path are taken as they were. Unset, every file is stat'ed (build, or watch at start).
+    tracking: bool = False
+    folders: dict[str, FolderEntry] = field(default_factory=dict)
+    shifts: dict[str, tuple[tuple[object, ...], Shift]] = field(default_factory=dict)
+    _dirty: set[str] = field(default_factory=set)  # changed since the last complete read
+    _reading: set[str] = field(default_factory=set)  # _dirty as this read sees it
+    _affected: set[str] = field(default_factory=set)  # every path in _reading and its folders
+    _met: set[str] = field(default_factory=set)  # folders and shifts this read met
+    _prefix: str = ""  # the content folder as the read names it …
+    _root: str = ""  # … and as its real path (key)
 
     def __getstate__(self) -> dict[str, object]:
         return {"entries": self.entries}  # the rest describes one read, or a live watcher
@@ -54,10 +81,32 @@ class ReadCache:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc]
 
-    def begin(self) -> None:
+    def touch(self, paths: Iterable[Path | str]) -> None:
+        """Files or folders that changed (created, written, deleted, moved from or to)."""
+        self._dirty.update(map(_real, paths))
+
+    def rescan(self) -> None:
+        """Forgets which folders are unchanged: the next read stats every file again."""
+        self.folders.clear()
+        self.shifts.clear()
+
+    def begin(self, root: Path | None = None) -> None:
+        """Starts a read of the content folder `root` (see `key`)."""
+        self._prefix = str(root) if root is not None else ""
+        self._root = _real(root) if root is not None else ""
         self.hits = self.misses = 0
         self.seen = set()
         self.kept = []
+        self._met = set()
+        if not self.tracking:
+            self.rescan()
+        # Paths touched while this read runs are for the next one.
+        self._reading, self._dirty = self._dirty, set()
+        self._affected = set()
+        for path in self._reading:
+            while path not in self._affected:
+                self._affected.add(path)
+                path = os.path.dirname(path)
 
     def finish(self) -> None:
         """Drops entries of files this read did not meet, so the cache does not grow forever."""
@@ -65,6 +114,75 @@ class ReadCache:
         for key in gone:
             del self.entries[key]
         self.changed = bool(gone) or self.misses > 0
+        if len(self.folders) + len(self.shifts) > len(self._met):  # some were deleted
+            self.folders = {k: v for k, v in self.folders.items() if k in self._met}
+            self.shifts = {k: v for k, v in self.shifts.items() if k in self._met}
+        self._reading = set()
+        self._affected = set()
+
+    def abort(self) -> None:
+        """A read that did not finish: what it was told changed is still to be read."""
+        self._dirty |= self._reading
+        self._reading = set()
+
+    def key(self, path: Path | str) -> str:
+        """A path under the content folder as touch() records it: with its real folders, as
+        some watchers report it (macOS: /private/var/… for /var/…), without a realpath() for
+        each. The last part is not resolved: a symlink stands for itself."""
+        name, prefix = str(path), self._prefix
+        if prefix and (name == prefix or name.startswith(prefix + os.sep)):
+            return self._root + name[len(prefix) :]
+        return _real(name)
+
+    def changed_since(self, folder: str) -> bool:
+        """Did anything in `folder` change, or the folder itself or one of its parents?"""
+        if not self._reading:
+            return False
+        if folder in self._affected:
+            return True
+        child, parent = folder, os.path.dirname(folder)
+        while parent != child:
+            if parent in self._reading:
+                return True
+            child, parent = parent, os.path.dirname(parent)
+        return False
+
+    def folder(self, folder: str, context: Hashable) -> FolderEntry | None:
+        """The team folder as last read, when nothing it was read from changed since."""
+        self._met.add(folder)
+        entry = self.folders.get(folder)
+        if (
+            entry is None
+            or entry.context != context
+            or self.changed_since(folder)
+            or not entry.deps.isdisjoint(self._reading)
+        ):
+            return None
+        self.seen.update(entry.sources)
+        self.hits += len(entry.sources)
+        return entry
+
+    def remember_folder(self, folder: str, entry: FolderEntry | None) -> None:
+        """Remembers (or, with None, forgets) a team folder just read."""
+        if entry is None or not self.tracking:
+            self.folders.pop(folder, None)
+        else:
+            self.folders[folder] = entry
+
+    def shift(self, folder: str, key: tuple[object, ...]) -> Shift | None:
+        """The Shift last read from `folder` when `key` (its shift.yaml, its team folders and
+        their very same post lists) is the same; it is then the same object (see loader)."""
+        self._met.add(folder)
+        previous = self.shifts.get(folder)
+        return previous[1] if previous is not None and _same_shift(previous[0], key) else None
+
+    def remember_shift(self, folder: str, key: tuple[object, ...], shift: Shift) -> None:
+        if self.tracking:
+            self.shifts[folder] = (key, shift)
+
+    def deps_of(self, sources: Iterable[str]) -> frozenset[str]:
+        found = (dep[0] for key in sources if (e := self.entries.get(key)) for dep in e.deps)
+        return frozenset(map(self.key, found))
 
     def read(
         self,
@@ -103,3 +221,20 @@ class ReadCache:
         self.entries[str(source)] = Entry(context, deps, post, tuple(own.items))
         diags.items.extend(own.items)
         return post
+
+
+def _same_shift(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+    """Same shift.yaml, same team folders, and each folder's very same posts."""
+    old_lists, new_lists = old[-1], new[-1]
+    assert isinstance(old_lists, list) and isinstance(new_lists, list)
+    return (
+        old[:-1] == new[:-1]
+        and len(old_lists) == len(new_lists)
+        and all(a is b for a, b in zip(old_lists, new_lists, strict=True))
+    )
+
+
+def _real(path: Path | str) -> str:
+    """The absolute path with its folders resolved (not the last part)."""
+    head, tail = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(head)

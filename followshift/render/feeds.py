@@ -9,12 +9,15 @@ feed's `updated` is its newest entry's modification time, so a build is reproduc
 
 from __future__ import annotations
 
+import functools
+import heapq
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
@@ -26,7 +29,7 @@ from followshift.render.locale import Formatter, load_translations
 from followshift.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from followshift.render.media import PhotoView
 from followshift.render.memo import REUSED, Reused
-from followshift.render.views import PostView
+from followshift.render.views import PostView, ShiftView
 
 if TYPE_CHECKING:
     from followshift.render.pages import SiteRenderer
@@ -52,11 +55,31 @@ Gettext = Callable[[str], str]
 # -- what a syndicated post says about itself ---------------------------------------------------
 
 
+def _newest(post: PostView) -> tuple[datetime, str, str, str]:
+    return (post.time, post.shift_id, post.team.id, post.id)
+
+
 def syndicated(posts: Iterable[PostView], limit: int) -> list[PostView]:
     """The newest `limit` published posts, newest first; ties in a fixed order."""
-    public = [p for p in posts if not p.draft]
-    public.sort(key=lambda p: (p.time, p.shift_id, p.team.id, p.id), reverse=True)
-    return public[:limit]
+    # The same as sorting all and taking the first `limit`, in time proportional to the posts.
+    return heapq.nlargest(limit, (p for p in posts if not p.draft), key=_newest)
+
+
+def _shift_syndicated(shift: ShiftView, team_id: str | None, limit: int) -> tuple[PostView, ...]:
+    """syndicated() of a shift's (or a team's in it) posts, made once per shift view."""
+    key = ("syndicated", team_id, limit)
+    chosen = shift.memo.get(key)
+    if chosen is None:
+        posts = shift.posts if team_id is None else shift.team_posts(team_id)
+        chosen = shift.memo[key] = tuple(syndicated(posts, limit))
+    return chosen  # type: ignore[return-value]
+
+
+def _shift_subtitle(shift: ShiftView) -> str:
+    subtitle = shift.memo.get("subtitle")
+    if subtitle is None:
+        subtitle = shift.memo["subtitle"] = plain_text(shift.description_html)
+    return subtitle  # type: ignore[return-value]
 
 
 def headline(post: PostView, formatter: Formatter) -> str:
@@ -64,8 +87,12 @@ def headline(post: PostView, formatter: Formatter) -> str:
     return post.title or f"{post.team.name}, {formatter.time(post.time)}"
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def plain_text(fragment: str) -> str:
-    """Sanitised HTML as one line of text: tags dropped, entities decoded, spaces collapsed."""
+    """Sanitised HTML as one line of text: tags dropped, entities decoded, spaces collapsed.
+
+    Remembered: every timeline page (JSON-LD) asks it of each of its posts, at every rebuild.
+    """
     return _SPACE.sub(" ", Markup(fragment).striptags()).strip()
 
 
@@ -88,7 +115,14 @@ def photo_alt(photo: PhotoView, post: PostView, gettext: Gettext, formatter: For
 
 def theme_gettext(r: SiteRenderer) -> Gettext:
     """The theme's UI catalog, for the few words (alt fallbacks) that appear outside pages."""
-    return load_translations(r.theme.locale_dirs, r.formatter.language).gettext
+    return _catalog(tuple(r.theme.locale_dirs), r.formatter.language, r.theme.fingerprint)
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(locale_dirs: tuple[Path, ...], language: str, fingerprint: str) -> Gettext:
+    """Compiled once, not at every rebuild of `watch`: the theme's fingerprint covers its .po
+    files, so an edited catalog is compiled again."""
+    return load_translations(list(locale_dirs), language).gettext
 
 
 def absolute_html(fragment: str, base: str) -> str:
@@ -170,19 +204,28 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
     """`feed.xml` and `feed.json` beside the site index, each shift and each team in a shift."""
     gettext = theme_gettext(r)
     config = r.site.config
-    made: dict[str, Entry] = {}  # a post is in up to three feeds: make its entry once
+    # A post is in up to three feeds, and in watch its view is kept from one rebuild to the
+    # next: its entry is made once.
+    made = (
+        "feed entry",
+        config.base_url,
+        r.formatter.language,
+        r.formatter.tz,
+        r.theme.fingerprint,
+    )
 
     def entry_of(post: PostView) -> Entry:
-        if post.url not in made:
-            made[post.url] = entry(post, config.base_url, r.formatter, gettext)
-        return made[post.url]
+        found = post.memo.get(made)
+        if found is None:
+            found = post.memo[made] = entry(post, config.base_url, r.formatter, gettext)
+        return found  # type: ignore[return-value]
 
-    def make(folder: str, title: str, subtitle: str, posts: Sequence[PostView], limit: int,
+    def make(folder: str, title: str, subtitle: str, chosen: tuple[PostView, ...],
              empty: datetime) -> Feed | str:  # fmt: skip
-        """The feed, or only its folder when last build's files still stand (render memo)."""
-        chosen = syndicated(posts, limit)
+        """The feed of the `chosen` posts (syndicated()), or only its folder when last build's
+        files still stand (render memo)."""
         inputs = {"folder": folder, "title": title, "subtitle": subtitle,
-                  "posts": tuple(chosen), "empty": empty}  # fmt: skip
+                  "posts": chosen, "empty": empty}  # fmt: skip
         key = r.memo.key("feed", inputs)
         kept = [r.memo.reuse(folder + name, key) for name in (ATOM_FILE, JSON_FILE)]
         if all(kept):
@@ -191,13 +234,14 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
         entries = tuple(entry_of(p) for p in chosen)
         return Feed(folder, title, subtitle, r.formatter.iso(newest), entries)
 
+    # The site's newest are among the newest of each shift (SITE_ENTRIES <= TIMELINE_ENTRIES).
+    newest = (p for shift in r.shifts for p in _shift_syndicated(shift, None, TIMELINE_ENTRIES))
     feeds = [
         make(
             "",
             config.title,
             config.description,
-            [p for shift in r.shifts for p in shift.posts],
-            SITE_ENTRIES,
+            tuple(syndicated(newest, SITE_ENTRIES)),
             min((shift.start for shift in r.shifts), default=EPOCH),
         )
     ]
@@ -206,9 +250,8 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
             make(
                 shift.url,
                 f"{shift.title} · {config.title}",
-                plain_text(shift.description_html),
-                shift.posts,
-                TIMELINE_ENTRIES,
+                _shift_subtitle(shift),
+                _shift_syndicated(shift, None, TIMELINE_ENTRIES),
                 shift.start,
             )
         )
@@ -217,9 +260,8 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
                 make(
                     shift_team.url,
                     f"{shift_team.team.name} · {shift.title} · {config.title}",
-                    plain_text(shift.description_html),
-                    shift.team_posts(shift_team.team.id),
-                    TIMELINE_ENTRIES,
+                    _shift_subtitle(shift),
+                    _shift_syndicated(shift, shift_team.team.id, TIMELINE_ENTRIES),
                     shift.start,
                 )
             )
@@ -265,23 +307,39 @@ def atom(feed: Feed, r: SiteRenderer) -> bytes:
         _add(root, "icon", config.base_url + r.assets["favicon.svg"])
     if "share.png" in r.assets:
         _add(root, "logo", config.base_url + r.assets["share.png"])
-    for item in feed.entries:
-        element = _add(root, "entry")
-        _add(element, "id", item.id)
-        _add(element, "title", item.title)
-        _add(element, "link", rel="alternate", type="text/html", href=item.id)
-        if item.image:
-            _add(element, "link", rel="enclosure", type="image/jpeg", href=item.image)
-        _add(element, "published", item.published)
-        _add(element, "updated", item.updated)
-        author = _add(element, "author")
-        _add(author, "name", item.author)
-        _add(author, "uri", item.author_url)
-        _add(element, "category", term=item.team_id, label=item.team_name)
-        _add(element, "content", item.content_html, type="html")
+    # Each entry is serialised once (and remembered: a post stays in its feeds over many
+    # rebuilds); here it stands in as a marked placeholder, then takes its place.
+    for number in range(len(feed.entries)):
+        ET.SubElement(root, "entry").text = f"\x00{number}\x00"  # not _add(): it drops NUL
     ET.indent(root, space=" ")
     text = ET.tostring(root, encoding="unicode")
+    entries = [_atom_entry(item) for item in feed.entries]
+    text = _PLACEHOLDER.sub(lambda m: entries[int(m[1])], text)
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n").encode("utf-8")
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _atom_entry(item: Entry) -> str:
+    """One <entry>, indented as atom() places it in the feed (one level deep), without tail."""
+    element = ET.Element("entry")
+    _add(element, "id", item.id)
+    _add(element, "title", item.title)
+    _add(element, "link", rel="alternate", type="text/html", href=item.id)
+    if item.image:
+        _add(element, "link", rel="enclosure", type="image/jpeg", href=item.image)
+    _add(element, "published", item.published)
+    _add(element, "updated", item.updated)
+    author = _add(element, "author")
+    _add(author, "name", item.author)
+    _add(author, "uri", item.author_url)
+    _add(element, "category", term=item.team_id, label=item.team_name)
+    _add(element, "content", item.content_html, type="html")
+    ET.indent(element, space=" ", level=1)
+    return ET.tostring(element, encoding="unicode")
+
+
+# NUL never reaches XML text (_xml drops it), so no entry can look like a placeholder.
+_PLACEHOLDER = re.compile("<entry>\x00(\\d+)\x00</entry>")
 
 
 # -- JSON Feed 1.1 -------------------------------------------------------------------------------
@@ -302,9 +360,22 @@ def json_feed(feed: Feed, r: SiteRenderer) -> bytes:
         data["favicon"] = config.base_url + r.assets["favicon.svg"]
     data["authors"] = [{"name": config.title, "url": config.base_url}]
     data["language"] = config.language
-    data["items"] = [_json_item(item) for item in feed.entries]
+    # As with Atom, each item is serialised once and put in its place (two levels deep).
+    data["items"] = _ITEMS
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    items = ",\n  ".join(_json_item_text(item) for item in feed.entries)
+    text = text.replace(_ITEMS_JSON, f'"items": [\n  {items}\n ]' if items else '"items": []', 1)
     return (text + "\n").encode("utf-8")
+
+
+_ITEMS = "\x00items\x00"  # no text of a feed has NUL (the reader drops it)
+_ITEMS_JSON = '"items": ' + json.dumps(_ITEMS)
+
+
+@functools.lru_cache(maxsize=1 << 13)
+def _json_item_text(item: Entry) -> str:
+    """One item as json_feed() places it: json.dumps(indent=1), each line two levels deeper."""
+    return json.dumps(_json_item(item), ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
 def _json_item(item: Entry) -> dict[str, Any]:

@@ -9,6 +9,11 @@ nothing changed render nothing. Tests compare such builds with cold builds byte 
 Digests of view objects are remembered by object identity (`Digests`). In `watch`, the views of
 unchanged posts are the very same objects from one rebuild to the next, so a page's key costs a
 few dictionary lookups instead of serialising every post again.
+
+Pages made from the same few inputs form a group (`PageMemo.group`: every page of a shift, made
+from its view alone; the pages of a run of posts): when a group's key is the same as last time,
+its pages are kept without computing the key of each one. That keeps a rebuild of a site of
+10,000 posts proportional to what changed, not to the size of the site.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import operator
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def _hash(data: bytes) -> bytes:
@@ -48,6 +56,9 @@ def _leaf(value: object) -> bytes:
     return _hash(_canonical(value))
 
 
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
+
+
 class Digests:
     """Content digests of frozen view objects, remembered by identity across builds.
 
@@ -66,7 +77,16 @@ class Digests:
             self._used.add(key)
             return hit[1]
         if isinstance(value, tuple | list):
-            digest = _hash(b"T" + b"".join(self(item) for item in value))
+            joined = self._remembered(value)
+            if joined is None and len(value) > 16:  # e.g. a timeline with one new post
+                hits = map(self._memo.get, map(id, value))
+                for item, hit in zip(value, hits, strict=True):
+                    if hit is None or hit[0] is not item:
+                        self(item)
+                joined = self._remembered(value)
+            if joined is None:  # not all remembered (plain values): one by one
+                joined = b"".join(self(item) for item in value)
+            digest = _hash(b"T" + joined)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             parts = [type(value).__qualname__.encode()]
             parts += [self(getattr(value, f.name)) for f in dataclasses.fields(value)]
@@ -76,6 +96,16 @@ class Digests:
         self._memo[key] = (value, digest)
         self._used.add(key)
         return digest
+
+    def _remembered(self, items: tuple[object, ...] | list[object]) -> bytes | None:
+        """The digests of `items` joined, when every one is remembered: a timeline's posts,
+        found in one C-level sweep instead of a call per post."""
+        ids = list(map(id, items))
+        hits = list(map(self._memo.get, ids))
+        if None in hits or not all(map(operator.is_, map(_first, hits), items)):
+            return None
+        self._used.update(ids)
+        return b"".join(map(_second, hits))
 
     def sweep(self) -> None:
         self._memo = {k: v for k, v in self._memo.items() if k in self._used}
@@ -97,6 +127,10 @@ class Reused:
 REUSED = Reused()
 
 
+# A group as last built: its key, its outputs (in order) and the groups inside it.
+Group = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
 class PageMemo:
     def __init__(
         self,
@@ -104,14 +138,64 @@ class PageMemo:
         previous: Mapping[str, str] | None = None,
         can_reuse: Callable[[str], bool] | None = None,
         digests: Digests | None = None,
+        previous_groups: Mapping[str, Group] | None = None,
     ) -> None:
         self.fingerprint = _hash(fingerprint)
         self.previous = previous or {}
         self.can_reuse = can_reuse or (lambda _path: False)
         self.digests = digests or Digests()
         self.keys: dict[str, str] = {}  # this build's keys, for the next one
+        self.previous_groups = previous_groups or {}
+        self.groups: dict[str, Group] = {}  # this build's groups, for the next one
+        self.owns: Callable[[str], bool] | None = None  # set in a page worker (pages.py)
+        self._open: list[list[str]] = []  # the groups being made: the names of their inner ones
         self.rendered = 0
         self.reused = 0
+
+    def group(
+        self,
+        name: str,
+        inputs: Mapping[str, Any],
+        produce: Callable[[], Iterable[tuple[str, T]]],
+    ) -> Iterator[tuple[str, T | Reused]]:
+        """The outputs of `produce()`, pages made from `inputs` alone (and the fingerprint).
+
+        When the group's key is last build's and each of its outputs is still in place, they
+        are all kept as they are (REUSED), without making or asking each page. A group's name
+        is unique in a build; groups may nest.
+        """
+        key = self.key(name, inputs)
+        if self._open:
+            self._open[-1].append(name)
+        old = self.previous_groups.get(name)
+        if old is not None and old[0] == key:
+            paths = old[1]
+            keys = [self.previous.get(path) for path in paths]
+            if None not in keys and all(map(self.can_reuse, paths)):
+                self.keys.update(zip(paths, keys, strict=True))  # type: ignore[arg-type]
+                self._carry(name, old)
+                self.reused += len(paths)
+                for path in paths:
+                    yield path, REUSED
+                return
+        made: list[str] = []
+        self._open.append([])
+        try:
+            for path, data in produce():
+                made.append(path)
+                yield path, data
+        finally:
+            inner = self._open.pop()
+        # Every output went through reuse() (in a page worker: every output it renders).
+        if all(path in self.keys for path in made if self.owns is None or self.owns(path)):
+            self.groups[name] = (key, tuple(made), tuple(inner))
+
+    def _carry(self, name: str, group: Group) -> None:
+        """A kept group stays as it was, with the groups inside it."""
+        self.groups[name] = group
+        for inner in group[2]:
+            if (found := self.previous_groups.get(inner)) is not None:
+                self._carry(inner, found)
 
     def key(self, template: str, context: Mapping[str, Any]) -> str:
         parts = [self.fingerprint, template.encode()]

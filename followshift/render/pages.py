@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from followshift.render.live import live_files
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
-from followshift.render.memo import REUSED, Digests, PageMemo, Reused
+from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
 from followshift.render.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
@@ -49,6 +50,7 @@ class RenderOptions:
     drafts: bool = False
     photos: PublishedPhotos = field(default_factory=lambda: PublishedPhotos({}, {}))
     previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
+    previous_groups: Mapping[str, Group] = field(default_factory=dict)  # and its page groups
     can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
     # Forked workers for Markdown and pages (followshift.parallel); a worker hands each page's
     # bytes to `prepare` (Output.prepare: staged to disk) and sends back only what it returns.
@@ -65,8 +67,21 @@ class RenderOptions:
 # Stands for a page's `root` in article HTML rendered once per build (NUL never occurs in
 # content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
+POST_RUN = 64  # post pages per memo group (PageMemo.group)
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = object()  # another worker's page
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a page worker sends back: its pages as staged, their keys and memo groups."""
+
+    records: list[tuple[str, object]]
+    keys: dict[str, str]
+    groups: dict[str, Group]
+    rendered: int
+
+
 NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
@@ -107,7 +122,13 @@ class SiteRenderer:
         self._articles = options.articles if options.articles is not None else {}
         self._articles_kept = options.articles is not None
         self.templates.env.globals["article"] = self.article
-        self.memo = PageMemo(fingerprint, options.previous_keys, options.can_reuse, options.digests)
+        self.memo = PageMemo(
+            fingerprint,
+            options.previous_keys,
+            options.can_reuse,
+            options.digests,
+            options.previous_groups,
+        )
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
@@ -164,10 +185,17 @@ class SiteRenderer:
             shares = [self._render_share(0), *workers.results()]
         finally:
             workers.close()
-        for records, keys, rendered in shares:
-            self.memo.keys.update(keys)
-            self.memo.rendered += rendered
-            yield from records
+        for share in shares:
+            self.memo.keys.update(share.keys)
+            self.memo.rendered += share.rendered
+        # A group is whole when each share saw its own pages of it go through the memo.
+        first, *others = (share.groups for share in shares)
+        self.memo.groups.update(
+            (name, group) for name, group in first.items()
+            if all(other.get(name) == group for other in others)
+        )  # fmt: skip
+        for share in shares:
+            yield from share.records
 
     def _owns(self, path: str) -> bool:
         """Whether this share renders the page: by a digest of its path, the same in every
@@ -194,11 +222,12 @@ class SiteRenderer:
         yield "_headers", self.templates.render("_headers", {}).encode("utf-8")
         yield from feed_files(self)
 
-    def _render_share(self, k: int) -> tuple[list[tuple[str, object]], dict[str, str], int]:
-        """Share k of n of the HTML pages, staged by `prepare`; their page keys."""
-        saved = self.memo.keys, self.memo.rendered
+    def _render_share(self, k: int) -> Share:
+        """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups."""
+        memo = self.memo
+        saved = memo.keys, memo.groups, memo.rendered
         self._share = (k, self.options.jobs)
-        self.memo.keys, self.memo.rendered = {}, 0
+        memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, self._owns
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []
         try:
@@ -208,9 +237,10 @@ class SiteRenderer:
                 if isinstance(data, bytes):
                     data = prepare(path, data) if prepare else None
                 records.append((path, data))
-            return records, self.memo.keys, self.memo.rendered
+            return Share(records, memo.keys, memo.groups, memo.rendered)
         finally:
-            self.memo.keys, self.memo.rendered = saved
+            memo.keys, memo.groups, memo.rendered = saved
+            memo.owns = None
             self._share = None
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
@@ -224,7 +254,9 @@ class SiteRenderer:
     def html_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
         yield self.page("index.html", "", self.index_context())
         for shift in self.shifts:
-            yield from self.shift_pages(shift)
+            # Every page of a shift is made from its view alone (and what the fingerprint covers).
+            pages = partial(self.shift_pages, shift)
+            yield from self.memo.group(f"shift {shift.id}", {"shift": shift}, pages)
         for team_id in self.teams_with_posts():
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
         yield self.page("404.html", "404.html", NOT_FOUND)
@@ -252,9 +284,21 @@ class SiteRenderer:
                     "highlights": tuple(p for p in posts if p.pinned) if index else (),
                 }
                 yield self.page("team_shift.html", listing.url, context)
-        for index, post in enumerate(shift.posts):
-            newer = shift.posts[index + 1] if index + 1 < len(shift.posts) else None
-            older = shift.posts[index - 1] if index > 0 else None
+        # Post pages in runs: a run's pages are made from its posts and their two neighbours.
+        posts = shift.posts
+        for start in range(0, len(posts), POST_RUN):
+            inputs = {"shift": shift.ref, "posts": posts[max(0, start - 1) : start + POST_RUN + 1]}
+            pages = partial(self.post_pages, shift, start, start + POST_RUN)
+            yield from self.memo.group(f"posts {shift.id} {start}", inputs, pages)
+
+    def post_pages(
+        self, shift: ShiftView, start: int, end: int
+    ) -> Iterator[tuple[str, bytes | Reused]]:
+        posts = shift.posts
+        for index in range(start, min(end, len(posts))):
+            post = posts[index]
+            newer = posts[index + 1] if index + 1 < len(posts) else None
+            older = posts[index - 1] if index > 0 else None
             context = {
                 "shift": shift.ref,
                 "post": post,

@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cached_property
 
 from followshift.content.model import Post, Shift, Site, Status, Team
-from followshift.images import PhotoResult
+from followshift.images import PhotoRequest, PhotoResult
 from followshift.photos import PublishedPhotos, request_for
 from followshift.render import routes
 from followshift.render.markdown import MarkdownRenderer
@@ -48,6 +48,11 @@ class PostView:
     @property
     def modified(self) -> datetime:
         return self.updated or self.time
+
+    @cached_property
+    def memo(self) -> dict[object, object]:
+        """Things made from this view alone (its feed entry): see ShiftView.memo."""
+        return {}
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,12 @@ class ShiftView:
         return self._by_team.get(team_id, ())
 
     @cached_property
+    def memo(self) -> dict[object, object]:
+        """Things made from this view alone (a feed's posts, sitemap lines): a view kept from
+        one build to the next (ViewCache) keeps them too. Not a field: not part of its digest."""
+        return {}
+
+    @cached_property
     def _by_team(self) -> dict[str, tuple[PostView, ...]]:
         teams: dict[str, list[PostView]] = {}
         for post in self.posts:
@@ -129,30 +140,52 @@ def post_link(post: PostView | None) -> PostLink | None:
     return PostLink(post.url, post.title, post.team, post.time) if post else None
 
 
+@dataclass
+class _ShiftEntry:
+    """A shift's views as last built, and what they were built from."""
+
+    shift: Shift
+    drafts: bool
+    built: datetime  # the clock then; the posts shown stay the same until `until`
+    until: datetime | None  # the next post to become public, if any
+    status: Status
+    newest_first: bool
+    teams: tuple[tuple[str, TeamView], ...]  # the team views it uses
+    requests: tuple[PhotoRequest, ...]  # its public posts' photos
+    results: tuple[PhotoResult | None, ...]
+    view: ShiftView
+    posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]]
+    links: dict[int, tuple[PostView, PostLink]]
+
+
 class ViewCache:
     """Views of unchanged content, kept from one build to the next (watch).
 
     A post's view is a pure function of its Post (the very same object when the read cache
     found the file unchanged), its team's view and its photos' results; when all three are the
     same, last build's view object is returned, and with it every digest remembered for it.
+    Likewise a shift's view, when its Shift is the very same object (watch: none of its files
+    changed), its team views too, and the clock has not reached another of its posts: then the
+    renderer can tell from that one object that none of the shift's pages changed.
     """
 
     def __init__(self) -> None:
-        self._posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]] = {}
         self._teams: dict[str, tuple[Team, PhotoResult | None, TeamView]] = {}
-        self._links: dict[int, tuple[PostView, PostLink]] = {}
-        self._used: set[int] = set()
+        self._shifts: dict[str, _ShiftEntry] = {}
+        self._met: set[str] = set()
 
     def link(self, post: PostView | None) -> PostLink | None:
         """The same PostLink object for the same post view, so its digest is remembered."""
         if post is None:
             return None
-        hit = self._links.get(id(post))
+        entry = self._shifts.get(post.shift_id)
+        links = entry.links if entry is not None else {}
+        hit = links.get(id(post))
         if hit is not None and hit[0] is post:
             return hit[1]
         link = post_link(post)
         assert link is not None
-        self._links[id(post)] = (post, link)
+        links[id(post)] = (post, link)
         return link
 
     def team(self, team: Team, avatar: PhotoResult | None) -> TeamView:
@@ -163,23 +196,81 @@ class ViewCache:
         self._teams[team.id] = (team, avatar, view)
         return view
 
-    def post(
-        self, post: Post, team: TeamView, published: PublishedPhotos, markdown: MarkdownRenderer
-    ) -> PostView:
-        results = tuple(published.photos.get(request_for(p)) for p in post.photos)
-        hit = self._posts.get(id(post))
-        self._used.add(id(post))
-        if hit is not None and hit[0] is post and hit[1] == team and hit[2] == results:
-            return hit[3]
-        view = post_view(post, team, published, markdown)
-        self._posts[id(post)] = (post, team, results, view)
+    def shift(
+        self,
+        shift: Shift,
+        teams: dict[str, TeamView],
+        now: datetime,
+        drafts: bool,
+        published: PublishedPhotos,
+        markdown: MarkdownRenderer,
+    ) -> ShiftView:
+        self._met.add(shift.id)
+        entry = self._shifts.get(shift.id)
+        if entry is not None and self._unchanged(entry, shift, teams, now, drafts, published):
+            return entry.view
+        old_posts = entry.posts if entry is not None else {}
+        posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]] = {}
+        views = []
+        for post in shift.public_posts(now, drafts):
+            team = teams[post.team_id]
+            results = (
+                tuple(published.photos.get(request_for(p)) for p in post.photos)
+                if post.photos
+                else ()
+            )
+            hit = old_posts.get(id(post))
+            if hit is not None and hit[0] is post and hit[1] is team and hit[2] == results:
+                view = hit[3]
+            else:
+                view = post_view(post, team, published, markdown)
+            posts[id(post)] = (post, team, results, view)
+            views.append(view)
+        view = shift_view_of(shift, teams, now, tuple(views), markdown)
+        requests = tuple(request_for(p) for v in posts.values() for p in v[0].photos)
+        alive = {id(v[3]) for v in posts.values()}
+        old_links = entry.links if entry is not None else {}
+        self._shifts[shift.id] = _ShiftEntry(
+            shift=shift,
+            drafts=drafts,
+            built=now,
+            until=shift.next_publication(now, drafts),
+            status=view.status,  # type: ignore[arg-type]
+            newest_first=view.newest_first,  # type: ignore[arg-type]
+            teams=tuple({p.team.id: p.team for p in views}.items()),
+            requests=requests,
+            results=tuple(published.photos.get(r) for r in requests),
+            view=view,
+            posts=posts,
+            links={k: v for k, v in old_links.items() if k in alive},
+        )
         return view
 
+    @staticmethod
+    def _unchanged(
+        entry: _ShiftEntry,
+        shift: Shift,
+        teams: dict[str, TeamView],
+        now: datetime,
+        drafts: bool,
+        published: PublishedPhotos,
+    ) -> bool:
+        return (
+            entry.shift is shift
+            and entry.drafts == drafts
+            and entry.built <= now
+            and (entry.until is None or now < entry.until)
+            and shift.status(now) is entry.status
+            and shift.newest_first(now) == entry.newest_first
+            and all(teams.get(team_id) is view for team_id, view in entry.teams)
+            and tuple(published.photos.get(r) for r in entry.requests) == entry.results
+        )
+
     def sweep(self) -> None:
-        self._posts = {k: v for k, v in self._posts.items() if k in self._used}
-        views = {id(entry[3]) for entry in self._posts.values()}
-        self._links = {k: v for k, v in self._links.items() if k in views}
-        self._used = set()
+        """Forgets shifts this build did not meet."""
+        if len(self._shifts) > len(self._met):
+            self._shifts = {k: v for k, v in self._shifts.items() if k in self._met}
+        self._met = set()
 
 
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
@@ -230,10 +321,17 @@ def shift_view(
     markdown: MarkdownRenderer,
     cache: ViewCache,
 ) -> ShiftView:
-    posts = tuple(
-        cache.post(p, teams[p.team_id], published, markdown)
-        for p in shift.public_posts(now, drafts)
-    )
+    return cache.shift(shift, teams, now, drafts, published, markdown)
+
+
+def shift_view_of(
+    shift: Shift,
+    teams: dict[str, TeamView],
+    now: datetime,
+    posts: tuple[PostView, ...],
+    markdown: MarkdownRenderer,
+) -> ShiftView:
+    """The view of `shift` at `now` whose public posts' views are `posts`."""
     counts: dict[str, int] = {}
     for post in posts:
         counts[post.team.id] = counts.get(post.team.id, 0) + 1

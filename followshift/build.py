@@ -198,6 +198,7 @@ def build(
             views=state.views,
             digests=state.digests,
             articles=state.articles if watching else None,
+            watching=watching,
             templates=state.templates,  # type: ignore[arg-type]
         )
         # Rendered files are staged (written to the staging folder) as they come, so the

@@ -217,7 +217,9 @@ def feed_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
     def entry_of(post: PostView) -> Entry:
         found = post.memo.get(made)
         if found is None:
-            found = post.memo[made] = entry(post, config.base_url, r.formatter, gettext)
+            found = entry(post, config.base_url, r.formatter, gettext)
+            if r.options.watching:  # a one-off build needs each entry in one or two feeds
+                post.memo[made] = found
         return found  # type: ignore[return-value]
 
     def make(folder: str, title: str, subtitle: str, chosen: tuple[PostView, ...],

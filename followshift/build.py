@@ -8,6 +8,7 @@ reported.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -83,6 +84,28 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = time.perf_counter() - start
 
 
+@contextmanager
+def _collector_resting(one_off: bool) -> Iterator[None]:
+    """In a one-off build: no garbage collection while the model is read, then the model is
+    left out of later collections (gc.freeze) until the build ends.
+
+    Reading makes hundreds of thousands of long-lived objects and hardly any cyclic garbage;
+    each full collection walks them all, which made reading 50,000 posts take 7.9 s instead
+    of 5.6 s. `watch` manages the collector itself (watch.py).
+    """
+    if not one_off:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
+
+
 @dataclass
 class BuildState:
     """What one build hands the next, so that unchanged work is not done again: the read cache
@@ -154,6 +177,18 @@ def build(
     Raises OutputFolderError when --out may not be written to (checked first), OutputError
     when writing fails midway.
     """
+    try:
+        return _build(options, progress, state)
+    finally:
+        if state is None:
+            gc.unfreeze()  # see _collector_resting
+
+
+def _build(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+    state: BuildState | None,
+) -> BuildResult:
     result = BuildResult()
     diags = result.diagnostics
     kept = state.output if state is not None else None
@@ -170,7 +205,7 @@ def build(
             else BuildState()
         )
     try:
-        with _timed(result.timings, "read"):
+        with _timed(result.timings, "read"), _collector_resting(not watching):
             site = load_site(options.content, diags, options.base_url, cache=state.reads)
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)

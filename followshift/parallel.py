@@ -62,12 +62,14 @@ class Forked:
         _TASK = task  # the fork copies it: tasks are closures, which do not pickle
         # Frozen objects are never visited by the workers' garbage collector, which would
         # otherwise write to (and so copy) every page of the model in each worker.
+        frozen = gc.get_freeze_count() > 0  # by the build already: leave it so
         gc.freeze()
         try:
             self._pool = multiprocessing.get_context("fork").Pool(n - 1, _ignore_sigint)
         finally:
             _TASK = None
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
         self._async: AsyncResult[list[Any]] = self._pool.map_async(_run, range(1, n), chunksize=1)
 
     def results(self) -> list[Any]:

@@ -192,6 +192,7 @@ class Output:
         # A folder that did not exist is created by the first staged file; discard() removes it.
         self._new_root = not self.root.exists()
         self._names = itertools.count()
+        self._staging_made = False
         # After a commit: every file of the manifest is in place (written, or found there), and
         # the manifest's stat, to tell whether another build wrote the folder since (reopen).
         self._trusted = False
@@ -247,7 +248,9 @@ class Output:
             st = _is_file(self._target(relpath))
             if st is not None and st.st_size == len(data):
                 return Prepared(sha, None)
-        self._staging.mkdir(parents=True, exist_ok=True)
+        if not self._staging_made:  # once, not once a page (a fork inherits the flag)
+            self._staging.mkdir(parents=True, exist_ok=True)
+            self._staging_made = True
         name = f"{os.getpid()}-{next(self._names)}"
         with (self._staging / name).open("xb") as handle:
             handle.write(data)
@@ -325,6 +328,7 @@ class Output:
 
     def _clean_staging(self) -> None:
         shutil.rmtree(self._staging, ignore_errors=True)
+        self._staging_made = False
         with contextlib.suppress(OSError):
             self._staging.parent.rmdir()  # unless another build is staging there too
 

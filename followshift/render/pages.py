@@ -72,6 +72,7 @@ ROOT_MARK = "\x00root\x00"
 POST_RUN = 64  # post pages per memo group (PageMemo.group)
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = object()  # another worker's page
+NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,6 @@ class Share:
     keys: dict[str, str]
     groups: dict[str, Group]
     rendered: int
-
-
-NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -133,7 +131,8 @@ class SiteRenderer:
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
-        self._share: tuple[int, int] | None = None  # (k, n) in the k-th of n page workers
+        # In a page share: the part of [0, 1) whose paths it renders (see _owns).
+        self._share: tuple[float, float] | None = None
         self.processes = 1  # that render the pages
 
     def _texts(self) -> Iterator[str]:
@@ -202,12 +201,8 @@ class SiteRenderer:
         """Whether this share renders the page: by a digest of its path, the same in every
         worker and never two owners."""
         assert self._share is not None
-        k, n = self._share
-        # The build process (share 0) makes the feeds, sitemap and live.json before its pages,
-        # about a tenth of the work: it takes a smaller share of pages, so all end together.
-        weights = [0.8] + [1.0] * (n - 1)
-        point = zlib.crc32(path.encode()) / 2**32 * sum(weights)
-        return sum(weights[:k]) <= point < sum(weights[: k + 1])
+        low, high = self._share
+        return low <= zlib.crc32(path.encode()) / 2**32 < high
 
     def _worth_forking(self) -> bool:
         """Only when many pages will be rendered: a cold build, or one after a theme or settings
@@ -231,7 +226,11 @@ class SiteRenderer:
         """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups."""
         memo = self.memo
         saved = memo.keys, memo.groups, memo.rendered
-        self._share = (k, self.options.jobs)
+        # The build process (share 0) makes the feeds, sitemap and live.json before its pages,
+        # about a tenth of the work: it takes a smaller share of pages, so all end together.
+        weights = [0.8] + [1.0] * (self.options.jobs - 1)
+        total = sum(weights)
+        self._share = (sum(weights[:k]) / total, sum(weights[: k + 1]) / total)
         memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, self._owns
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []

@@ -4,10 +4,12 @@ It stages every generated file as it is produced: bytes that differ from what is
 temporary file in the staging folder (so a build never holds the whole site in memory, and forked
 render workers can stage their pages themselves); commit() then moves each into place with
 os.replace, so a reader never sees a half-written file and a failed build publishes nothing.
-It leaves files whose bytes did not change untouched, refuses two producers of one path, keeps a
-manifest of what followshift wrote, prunes stale files listed in the previous manifest, and
-refuses to touch a non-empty folder that followshift did not make. Nothing is ever deleted that
-the previous manifest does not list.
+Into a folder that holds no site yet, files are staged at their own paths in a tree that commit()
+moves into place a top-level folder at a time (a cold build's commit then costs a few renames,
+not one per page). It leaves files whose bytes did not change untouched, refuses two producers
+of one path, keeps a manifest of what followshift wrote, prunes stale files listed in the
+previous manifest, and refuses to touch a non-empty folder that followshift did not make.
+Nothing is ever deleted that the previous manifest does not list.
 """
 
 from __future__ import annotations
@@ -158,11 +160,13 @@ class _Kept(str):
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Bytes staged for one path: their sha256, and the staging file holding them (None when
-    the file on disk already has these bytes). Small and picklable: render workers send these
-    to the parent instead of the bytes."""
+    the file on disk already has these bytes, or when `placed`: at the path's own place in the
+    staging tree, see Output.prepare). Small and picklable: render workers send these to the
+    parent instead of the bytes."""
 
     sha: str
     tmp: str | None
+    placed: bool = False
 
 
 def _is_file(path: Path) -> os.stat_result | None:
@@ -193,6 +197,13 @@ class Output:
         self._new_root = not self.root.exists()
         self._names = itertools.count()
         self._staging_made = False
+        # Into a folder that holds no site yet (a first or cold build), pages are staged at their
+        # own paths in a tree inside the staging folder, which commit() moves into the site a
+        # top-level entry at a time, instead of one rename (and mkdir) per page. Set below.
+        self._fresh = False
+        self._tree = self._staging / "tree"
+        self._tree_prefix = str(self._tree) + os.sep
+        self._tree_dirs: set[str] = set()
         # After a commit: every file of the manifest is in place (written, or found there), and
         # the manifest's stat, to tell whether another build wrote the folder since (reopen).
         self._trusted = False
@@ -202,6 +213,7 @@ class Output:
         if self.root.exists() and not self.root.is_dir():
             raise OutputError(f"{self.root} is a file, not a folder; choose a folder for the site")
         if not self.root.is_dir():
+            self._fresh = True
             return
         try:
             old = _read_manifest(self._manifest)
@@ -219,6 +231,8 @@ class Output:
             raise OutputError(f"cannot read {self.root}: {e.strerror or e}") from e
         if old is not None:
             self._old, self._pending = old
+        else:
+            self._fresh = True  # empty but for litter: nothing of ours is there yet
 
     @classmethod
     def reopen(cls, previous: Output | None, root: Path) -> Output:
@@ -251,10 +265,28 @@ class Output:
         if not self._staging_made:  # once, not once a page (a fork inherits the flag)
             self._staging.mkdir(parents=True, exist_ok=True)
             self._staging_made = True
+        if self._fresh and self._place(_check_relpath(relpath), data):
+            return Prepared(sha, None, placed=True)
         name = f"{os.getpid()}-{next(self._names)}"
         with (self._staging / name).open("xb") as handle:
             handle.write(data)
         return Prepared(sha, name)
+
+    def _place(self, relpath: str, data: bytes) -> bool:
+        """Writes the bytes at the path's place in the staging tree; False when something is in
+        the way there (the same path staged twice, or a file where a folder must go): the bytes
+        are then staged by name, and add() says what is wrong with the path."""
+        target = self._tree_prefix + relpath.replace("/", os.sep)
+        folder = os.path.dirname(target)
+        try:
+            if folder not in self._tree_dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._tree_dirs.add(folder)
+            with open(target, "xb") as handle:
+                handle.write(data)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            return False
+        return True
 
     def add(self, relpath: str, data: bytes | Path | Prepared) -> None:
         """Stages one output: bytes, a Path whose bytes are copied at commit, or what
@@ -371,7 +403,7 @@ class Output:
             data = staged[rel]
             if isinstance(data, Prepared):  # compared with the disk when it was staged
                 shas[rel] = data.sha
-                if data.tmp is not None:
+                if data.tmp is not None or data.placed:
                     to_write.append(rel)
                 continue
             sha, size = _sha256_file(data)
@@ -400,8 +432,13 @@ class Output:
         # A stale file or folder may stand where a new file or folder must go.
         blocking = [rel for rel in stale if self._blocks(rel)]
         removed = self._prune(blocking)
+        placed = [rel for rel in to_write if getattr(staged[rel], "placed", False)]
+        if placed:
+            self._move_tree(placed)
         made: set[Path] = set()
         for rel in to_write:
+            if getattr(staged[rel], "placed", False):
+                continue
             target = self._target(rel)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -417,6 +454,7 @@ class Output:
         removed += self._prune(set(stale) - set(blocking))
         self._write_manifest(new, set(), to_write if synced else None)
         self._old, self._pending = new, set()
+        self._fresh = False
         self._lines.synced = True
         if self._index is not None:
             self._index.update(stale, fresh)
@@ -424,6 +462,30 @@ class Output:
         self._signature = (st.st_ino, st.st_mtime_ns, st.st_size)
         self._trusted = True
         return WriteStats(len(to_write), len(new) - len(to_write), removed)
+
+    def _move_tree(self, placed: list[str]) -> None:
+        """Moves the staging tree into the site: each top-level entry by one rename where the
+        site has nothing of that name (it held no site when the build began), file by file
+        otherwise (another build may have committed there since)."""
+        tops: dict[str, list[str]] = {}
+        for rel in placed:
+            tops.setdefault(rel.split("/", 1)[0], []).append(rel)
+        for top, rels in tops.items():
+            source, target = self._tree / top, self.root / top
+            if not os.path.lexists(target):
+                try:
+                    _retry(lambda source=source, target=target: os.rename(source, target))
+                    continue
+                except OSError:
+                    if not source.exists():
+                        raise
+            for rel in rels:
+                target = self._target(rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.is_dir():
+                    raise OutputError(f"cannot write {rel!r}: a folder is in its place")
+                source = self._tree.joinpath(*rel.split("/"))
+                _retry(lambda source=source, target=target: os.replace(source, target))
 
     def _check_kept(self) -> None:
         """The checks of add() between each new file and the kept ones (see keep())."""

@@ -438,3 +438,79 @@ def test_the_staging_folder_name_is_reserved(tmp_path: Path) -> None:
     out = Output(tmp_path / "site")
     with pytest.raises(OutputError, match="reserved"):
         out.add(f"{STAGING_NAME}/x.html", b"x")
+
+
+def test_a_first_build_stages_a_tree_and_moves_it_in_whole(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    out = Output(site)
+    for rel in ("index.html", "2024/a/index.html", "2024/b/index.html", "assets/x.css"):
+        out.add(rel, rel.encode())
+    (staging,) = (site / STAGING_NAME).iterdir()  # this build's
+    staged = [p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()]
+    assert sorted(staged) == [
+        "tree/2024/a/index.html", "tree/2024/b/index.html", "tree/assets/x.css", "tree/index.html"
+    ]  # fmt: skip
+    assert not (site / "2024").exists()  # nothing is in the site before commit
+
+    assert out.commit() == WriteStats(written=4, unchanged=0, removed=0)
+
+    assert sorted(snapshot(site)) == sorted(
+        [MANIFEST_NAME, "index.html", "2024/a/index.html", "2024/b/index.html", "assets/x.css"]
+    )
+    assert snapshot(site)["2024/b/index.html"] == b"2024/b/index.html"
+    assert not (site / STAGING_NAME).exists()
+
+
+def test_a_first_build_into_an_empty_folder_keeps_the_litter(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / ".DS_Store").write_bytes(b"finder")
+    build(site, {"index.html": b"home", "a/b.html": b"b"})
+
+    assert snapshot(site) == {
+        ".DS_Store": b"finder",
+        MANIFEST_NAME: (site / MANIFEST_NAME).read_bytes(),
+        "a/b.html": b"b",
+        "index.html": b"home",
+    }
+
+
+def test_a_folder_that_appeared_during_a_first_build_is_merged_file_by_file(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    out = Output(site)
+    out.add("a/new.html", b"new")
+    out.add("b.html", b"b")
+    (site / "a").mkdir()  # put there by hand (or another build) while this one ran
+    (site / "a" / "hand.txt").write_bytes(b"mine")
+
+    out.commit()
+
+    assert (site / "a" / "new.html").read_bytes() == b"new"
+    assert (site / "a" / "hand.txt").read_bytes() == b"mine"
+    assert (site / "b.html").read_bytes() == b"b"
+
+
+def test_the_tree_refuses_what_the_flat_staging_refuses(tmp_path: Path) -> None:
+    out = Output(tmp_path / "site")
+    out.add("x/index.html", b"one")
+    with pytest.raises(DuplicateOutputError):
+        out.add("x/index.html", b"two")
+    with pytest.raises(OutputError, match="inside file"):
+        out.add("x/index.html/deeper.html", b"three")
+    out.commit()
+
+    assert (tmp_path / "site" / "x" / "index.html").read_bytes() == b"one"
+
+
+def test_a_second_build_stages_by_name_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(site, {"index.html": b"one"})
+    out = Output(site)
+    out.add("a/new.html", b"new")
+
+    staged = [p for p in (site / STAGING_NAME).rglob("*") if p.is_file()]
+    assert [p.name for p in staged] != ["new.html"]  # by a name of its own, not in a tree
+    out.commit()
+    assert (site / "a" / "new.html").read_bytes() == b"new"

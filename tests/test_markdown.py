@@ -18,7 +18,10 @@ from followshift.render.markdown import (
     _EXTENSIONS,
     _PARSER,
     _SMARTY_TRIGGER,
+    INLINE_TRIGGERS,
+    _MainInline,
     _SmartyInline,
+    _Toc,
     render_markdown,
     sanitise,
 )
@@ -118,7 +121,7 @@ def test_tables_render() -> None:
     assert "<table>" in html and "<td>Markt</td>" in html
 
 
-# -- smarty's inline pass skips text it cannot change; the output is exactly the stock one -------
+# -- the inline passes skip patterns that cannot match; the output is exactly the stock one ----
 
 EXAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -154,6 +157,23 @@ TRICKY = [
     "Puntjes .... ..... . . . en ...'x'...",
     "Tekst\n\n---\n\nNa de lijn\n\nKop\n---\n",
     "a--b c---d e...f 'g' \"h\" 1'2\" 5' 10\"",
+    # every inline pattern of the main pass, alone, nested and next to placeholders
+    '![foto](a.jpg "titel") en ![ref][f] en ![f] en [tekst][f] en [f] en [f][]\n\n[f]: https://x.example/',
+    "[**vet** in `link`](https://x.example/) en **[link](https://y.example/) in vet**",
+    "\\*geen nadruk\\* en \\[geen link\\] en \\`geen code\\` en \\\\dubbel",
+    "`` code met ` erin `` en \\\\`code na escapes`",
+    "<b>html</b> en <br/> en <!-- c --> en <?php ?> en <![CDATA[x]]> en a < b > c",
+    "&amp; &copy; &#169; &#xA9; & los & en &geen;entiteit",
+    "__onderstreept vet__ en _schuin_ en snake_case_naam en * los * en ** los **",
+    "***vet-schuin*** en **_gemengd_** en *__ook__* en _*x*_",
+    "regel met twee spaties  \nen met drie   \nen een tab\t\nen geen",
+    "<https://politie.nl/a_b*c> en <mailto:x_y@politie.nl> en <x_y@politie.nl>",
+    '[link met <b>html</b>](https://x.example/ "t&amp;t") en [`code`](x) en [a\\]b](c)',
+    "* lijst met **vet**\n* en [link](x)\n\n> citaat met `code` en &amp;",
+    "| `a` | **b** |\n|---|---|\n| [c](d) | e_f_g |\n",
+    "# Kop met *nadruk* en [link](x)\n\ntekst",
+    "Tekst [TOC] in een zin",
+    "  [TOC]  ",
 ]
 
 
@@ -180,7 +200,7 @@ def test_the_example_site_has_texts_with_and_without_smarty_work() -> None:
     assert any(not _SMARTY_TRIGGER.search(b) for b in bodies)
 
 
-def test_skipping_smarty_where_it_cannot_match_changes_no_byte() -> None:
+def test_skipping_patterns_that_cannot_match_changes_no_byte() -> None:
     stock = _stock_parser()
     for text in _texts():
         expected = stock.reset().convert(text)
@@ -188,15 +208,33 @@ def test_skipping_smarty_where_it_cannot_match_changes_no_byte() -> None:
         assert render_markdown(text) == (sanitise(expected) if text.strip() else ""), text
 
 
-def test_the_skipping_pass_is_in_place_of_smarty() -> None:
-    """It overrides a private method of Python-Markdown: a rename would make it a no-op."""
+def test_the_skipping_passes_are_in_place_of_the_stock_ones() -> None:
+    """They override private methods of Python-Markdown: a rename would make them no-ops (or
+    worse, the main pass would lose its loop)."""
     assert "_InlineProcessor__handleInline" in vars(InlineProcessor)
+    assert "_InlineProcessor__applyPattern" in vars(InlineProcessor)
     assert type(_PARSER.treeprocessors["smarty"]) is _SmartyInline
+    assert type(_PARSER.treeprocessors["inline"]) is _MainInline
+    assert isinstance(_PARSER.treeprocessors["toc"], _Toc)
     stock = _stock_parser().treeprocessors
     assert [stock.get_index_for_name(n) for n in ("inline", "prettify", "smarty", "toc")] == [
         _PARSER.treeprocessors.get_index_for_name(n)
         for n in ("inline", "prettify", "smarty", "toc")
     ]
+
+
+def test_every_stock_inline_pattern_has_its_trigger() -> None:
+    """A pattern Python-Markdown adds or renames is tried always, which is safe but slow: this
+    says so. And each trigger is really needed: the pattern does not match a text without it."""
+    stock = _stock_parser().inlinePatterns
+    names = [item.name for item in stock._priority]
+    assert set(names) <= set(INLINE_TRIGGERS)
+    for name in names:
+        text = "".join(TRICKY) + "".join(_texts()[:40])
+        for needed in INLINE_TRIGGERS[name]:
+            while needed in text:
+                text = text.replace(needed, "")
+        assert stock[name].getCompiledRegExp().search(text) is None, name
 
 
 def test_quotes_dashes_and_ellipses_are_still_educated() -> None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import markdown as md
 import nh3
+from markdown import util
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 ALLOWED_TAGS = {
@@ -119,12 +122,95 @@ class _SmartyInline(InlineProcessor):
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
+# What each of Python-Markdown's own inline patterns needs in a text to match at all: its regular
+# expression cannot match text that contains none of these. (`[` stands for `![` too.) A pattern
+# not named here (an extension's) is always tried.
+INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("[",),
+    "image_reference": ("[",),
+    "short_reference": ("[",),
+    "short_image_ref": ("[",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "html": ("<",),
+    "entity": ("&",),
+    "not_strong": ("*", "_"),
+    "em_strong": ("*", "_"),
+    "em_strong2": ("_",),
+    "strong_em": ("*", "_"),
+}
+
+
+class _MainInline(InlineProcessor):
+    """The main inline pass, trying on each piece of text only the patterns that can match it.
+
+    The stock pass tries every pattern on every text and tail of the tree, one after another,
+    which is most of the cost of converting a short post: fourteen patterns, and a typical
+    piece of text has a `*` or a `[` but none of `` ` \\ < & ``. A pattern is skipped only when
+    none of its trigger strings occurs in the text; matching replaces text with placeholders made
+    of none of them, so it cannot make a trigger appear. The stock loop otherwise, unchanged:
+    the output is the stock output (tests compare them).
+    """
+
+    def __init__(self, parser: md.Markdown) -> None:
+        super().__init__(parser)
+        patterns = parser.inlinePatterns
+        self._triggers: list[tuple[str, ...] | None] = [None] * len(patterns)
+        for name, needs in INLINE_TRIGGERS.items():
+            if name in patterns:
+                self._triggers[patterns.get_index_for_name(name)] = needs
+
+    # The stock method is private (name-mangled); tests check that this still overrides it.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns, triggers = self.inlinePatterns, self._triggers
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        count = len(patterns)
+        startIndex = 0
+        while patternIndex < count:
+            needs = triggers[patternIndex]
+            if needs is not None and not any(n in data for n in needs):
+                patternIndex += 1
+                startIndex = 0
+                continue
+            pattern = patterns[patternIndex]
+            data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class _Toc(TocTreeprocessor):
+    """toc's pass, skipped for a text with no heading and no `[TOC]` marker: it would change
+    nothing in it (it gives headings their level and id, and puts a table of contents in
+    place of the marker)."""
+
+    def run(self, doc: Any) -> None:
+        marker = self.marker
+        for element in doc.iter():
+            tag = element.tag
+            if isinstance(tag, str) and self.header_rgx.match(tag):
+                return super().run(doc)
+            if marker and element.text and element.text.strip() == marker:
+                return super().run(doc)
+        return None
+
+
 def _parser() -> md.Markdown:
     parser = md.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")
+    parser.treeprocessors.register(_MainInline(parser), "inline", 20)  # the stock priority
     stock = parser.treeprocessors["smarty"]
     smarty = _SmartyInline(parser)
     smarty.inlinePatterns = stock.inlinePatterns
     parser.treeprocessors.register(smarty, "smarty", 6)  # smarty's own priority
+    # The same object with its settings (baselevel), with the skipping run().
+    parser.treeprocessors["toc"].__class__ = _Toc
     return parser
 
 

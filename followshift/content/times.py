@@ -12,6 +12,7 @@ Every instant leaves this module in UTC; pages convert to the site time zone for
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -139,6 +140,9 @@ def parse_datetime(text: str, tz: tzinfo) -> Resolved:
     return Resolved(naive.replace(tzinfo=timezone(sign * delta)))
 
 
+# Every post of a shift named after its minute (`1915-…`) asks this again for the same shift:
+# 1,440 clock times at most per shift, each worked out once (Resolved is immutable).
+@functools.lru_cache(maxsize=8192)
 def place_in_shift(clock: time, start: datetime, end: datetime, tz: tzinfo) -> Resolved:
     """Puts a bare time of day on the date that puts it inside the shift [start, end].
 

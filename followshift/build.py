@@ -123,7 +123,7 @@ class BuildState:
     # In memory only (watch): objects whose identity is what makes them useful.
     views: ViewCache = field(default_factory=ViewCache)
     digests: Digests = field(default_factory=Digests)
-    articles: dict[tuple[bytes, str], str] = field(default_factory=dict)
+    articles: dict[bytes, str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     output: Output | None = None  # the output folder as last committed (Output.reopen)
 

@@ -61,6 +61,28 @@ def test_the_shift_page_shows_every_team_and_post(site: Path, run: Run) -> None:
     )
 
 
+def test_a_post_is_the_page_heading_on_its_own_page_and_a_subheading_in_timelines(
+    site: Path, run: Run
+) -> None:
+    """One rendering of the post serves every page (article()): level and links must still fit
+    the page it lands on."""
+    run(["build", "--now", AFTER, "--jobs", "1"], site)
+
+    def headings(page: str) -> list[tuple[str, str]]:
+        return re.findall(r'<(h\d) class="post-title[^"]*">[^<]*</(h\d)>', page)
+
+    own = read(site, f"site/{SHIFT}/neder-betuwe/2000-verkeerscontrole/index.html")
+    assert headings(own) == [("h1", "h1")]
+    assert f'href="../../../{SHIFT}/neder-betuwe/2000-verkeerscontrole/"' in own
+    for timeline, root in (
+        (f"{SHIFT}/index.html", "../"),
+        (f"{SHIFT}/neder-betuwe/index.html", "../../"),
+    ):
+        page = read(site, f"site/{timeline}")
+        assert headings(page) and set(headings(page)) == {("h3", "h3")}, timeline
+        assert f'href="{root}{SHIFT}/neder-betuwe/2000-verkeerscontrole/"' in page, timeline
+
+
 def test_the_sitemap_lists_absolute_urls_from_base_url(site: Path, run: Run) -> None:
     run(["build", "--now", AFTER], site)
 

@@ -62,13 +62,14 @@ class RenderOptions:
     # Kept in memory between rebuilds by `watch`: views, their digests, rendered articles.
     views: ViewCache | None = None
     digests: Digests | None = None
-    articles: dict[tuple[bytes, str], str] | None = None
+    articles: dict[bytes, str] | None = None
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
 
 
-# Stands for a page's `root` in article HTML rendered once per build (NUL never occurs in
-# content: the reader removes it).
+# Stand for a page's `root` and the heading's tag name in article HTML rendered once per build
+# (NUL never occurs in content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
+HEADING_MARK = "\x00heading\x00"
 POST_RUN = 64  # post pages per memo group (PageMemo.group)
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = object()  # another worker's page
@@ -267,6 +268,10 @@ class SiteRenderer:
 
     def shift_pages(self, shift: ShiftView) -> Iterator[tuple[str, bytes | Reused]]:
         per_page = self.site.config.per_page
+        if not self.options.watching:
+            # A post's article is needed by its shift's pages only (timelines, its own page):
+            # a one-off build keeps one shift's articles at a time, not the whole site's.
+            self._articles.clear()
         # Numbered pages see only the stable ShiftRef (no counts, no last update), so a new
         # post leaves every page but the newest and the index as they are.
         for listing in listings(shift.url, shift.posts, per_page, shift.newest_first):
@@ -331,20 +336,15 @@ class SiteRenderer:
         return path, html.replace(LAZY, "", 1).encode("utf-8")
 
     def article(self, post: PostView, heading: str, root: str) -> Markup:
-        """A post's article HTML, rendered once per build and placed at any page depth."""
+        """A post's article HTML, rendered once per build and placed at any page depth with
+        any heading level (its post page's h1, a timeline's h3)."""
         # By content and the build fingerprint (theme, settings): valid across rebuilds.
-        key = (self.memo.fingerprint + self.memo.digests(post), heading)
+        key = self.memo.fingerprint + self.memo.digests(post)
         html = self._articles.get(key)
         if html is None:
-            context = {"post": post, "root": ROOT_MARK, "heading": heading}
-            html = self.templates.render("partials/post.html", context)
-            # A post's own page (h1) needs its article once per build, a timeline's (h2) twice
-            # (the shift's and the team's); in a page worker the other may well be another
-            # worker's. Kept for those, or for a watch's next rebuild; else memory grows with
-            # the site for nothing.
-            if self.options.watching or (heading != "h1" and self._share is None):
-                self._articles[key] = html
-        return Markup(html.replace(ROOT_MARK, root))
+            context = {"post": post, "root": ROOT_MARK, "heading": HEADING_MARK}
+            html = self._articles[key] = self.templates.render("partials/post.html", context)
+        return Markup(html.replace(ROOT_MARK, root).replace(HEADING_MARK, heading))
 
     def site_path(self) -> str:
         """The base URL's path: the 404 page is served at any depth, so it links absolutely."""

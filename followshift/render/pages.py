@@ -116,12 +116,12 @@ class SiteRenderer:
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
         self._collect_assets()
-        register_structured(self.templates.env, self)
+        register_structured(self.templates, self)
         fingerprint = pickle.dumps(
             (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
         )
         self._articles = options.articles if options.articles is not None else {}
-        self.templates.env.globals["article"] = self.article
+        self.templates.article = self.article
         self.memo = PageMemo(
             fingerprint,
             options.previous_keys,

@@ -17,7 +17,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-import jinja2
 from markupsafe import Markup
 
 from followshift.render import routes
@@ -36,6 +35,7 @@ from followshift.render.views import PostView, TeamView
 
 if TYPE_CHECKING:
     from followshift.render.pages import SiteRenderer
+    from followshift.render.templates import Templates
 
 LIVE_BLOG_UPDATES = 50
 DESCRIPTION_LENGTH = 200
@@ -83,8 +83,8 @@ class PageMeta:
     json_ld: Markup  # "" when the page has none
 
 
-def register(env: jinja2.Environment, renderer: SiteRenderer) -> None:
-    env.globals["page_meta"] = Structured(renderer).page_meta
+def register(templates: Templates, renderer: SiteRenderer) -> None:
+    templates.page_meta = Structured(renderer).page_meta
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

@@ -16,10 +16,24 @@ from followshift.render.locale import Formatter, load_translations
 from followshift.render.theme import Theme
 
 
+class _Environment(jinja2.Environment):
+    """Gives each template its globals as a plain dict, not a ChainMap over the environment's.
+
+    Jinja copies a template's globals into the context of every render and compares their keys
+    on every `{% from … import %}`; through a ChainMap that is a Python call per name, 30 of
+    them per page. The dict is made when the template is loaded, so every global must be in
+    place before the first one is: Templates sets them all in __init__, and what changes from
+    build to build (the renderer's functions) is reached through a Templates attribute.
+    """
+
+    def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:  # type: ignore[override]
+        return {**self.globals, **(d or {})}
+
+
 class Templates:
     def __init__(self, theme: Theme, formatter: Formatter) -> None:
         self.theme = theme
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
@@ -45,6 +59,11 @@ class Templates:
         }
         self.env.filters.update(filters)
         self.env.globals["Status"] = Status  # imported macros see globals, not the page context
+        # Set by each build's renderer (pages.py, structured.py); see _Environment.
+        self.article: Callable[..., Any] = _unset
+        self.page_meta: Callable[..., Any] = _unset
+        self.env.globals["article"] = lambda *args, **kwargs: self.article(*args, **kwargs)
+        self.env.globals["page_meta"] = lambda *args, **kwargs: self.page_meta(*args, **kwargs)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
@@ -61,6 +80,10 @@ class Templates:
 
     def _dirs(self) -> str:
         return ", ".join(str(d) for d in self.theme.template_dirs)
+
+
+def _unset(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("templates rendered outside a build")
 
 
 def _remember_gettext(env: jinja2.Environment) -> None:

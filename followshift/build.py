@@ -27,7 +27,7 @@ from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
-from followshift.render.markdown import MarkdownRenderer
+from followshift.render.markdown import MarkdownRenderer, Prefetch
 from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
@@ -205,8 +205,17 @@ def _build(
             else BuildState()
         )
     try:
+        markdown_entries = len(state.markdown)
+        markdown = MarkdownRenderer(state.markdown)
+        prefetch = Prefetch(markdown, parallel.jobs(options.jobs))
         with _timed(result.timings, "read"), _collector_resting(not watching):
-            site = load_site(options.content, diags, options.base_url, cache=state.reads)
+            try:
+                site = load_site(
+                    options.content, diags, options.base_url, cache=state.reads,
+                    on_posts=prefetch.add,
+                )  # fmt: skip
+            finally:
+                prefetch.finish()
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
         config_file = site.content / "site.yaml"
@@ -219,7 +228,6 @@ def _build(
                     site, now, options.drafts, settings, diags, progress
                 )
             result.site = site
-        markdown_entries = len(state.markdown)
         render_options = RenderOptions(
             now,
             options.drafts,
@@ -229,7 +237,7 @@ def _build(
             can_reuse=output.can_keep if output else None,
             jobs=parallel.jobs(options.jobs),
             prepare=output.prepare if output else None,
-            markdown=MarkdownRenderer(state.markdown),
+            markdown=markdown,
             views=state.views,
             digests=state.digests,
             articles=state.articles if watching else None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import sys
@@ -49,6 +50,24 @@ def _run(k: int) -> Any:
     return _TASK(k)
 
 
+class Counter:
+    """A number shared by a process and its forks: next() hands out 0, 1, 2, … each once."""
+
+    def __init__(self) -> None:
+        self._value = multiprocessing.get_context("fork").Value("q", 0)
+
+    def next(self) -> int:
+        with self._value.get_lock():
+            drawn = int(self._value.value)
+            self._value.value = drawn + 1
+        return drawn
+
+
+def pool(n: int) -> multiprocessing.pool.Pool:
+    """n forked workers for tasks sent to them (apply_async); Ctrl-C is the parent's."""
+    return multiprocessing.get_context("fork").Pool(n, _ignore_sigint)
+
+
 class Forked:
     """`task(1)` … `task(n - 1)` in forked processes, started at once; the caller does share 0
     (and anything else) meanwhile, then collects them with `results()`.
@@ -65,7 +84,7 @@ class Forked:
         frozen = gc.get_freeze_count() > 0  # by the build already: leave it so
         gc.freeze()
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(n - 1, _ignore_sigint)
+            self._pool = pool(n - 1)
         finally:
             _TASK = None
             if not frozen:

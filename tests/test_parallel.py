@@ -4,12 +4,16 @@ a template error in a worker is reported like any other; nothing is left in the 
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from followshift import parallel
 from followshift.output import STAGING_NAME
+from followshift.render.markdown import MarkdownRenderer, Prefetch, render_markdown
+from followshift.render.markdown import _key as markdown_key
 from tests.conftest import Run, contents, make_site, post_path, site_files
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked on Linux only")
@@ -116,3 +120,19 @@ def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path,
 
     assert code == 0 and "2 processes" in log
     assert contents(root / "site") == contents(root / "cold")
+
+
+def test_markdown_read_early_is_rendered_by_a_worker_as_by_the_build(tmp_path: Path) -> None:
+    """While the site is read, a worker converts the posts read so far (Prefetch)."""
+    renderer = MarkdownRenderer({})
+    prefetch = Prefetch(renderer, 2)
+    posts = [SimpleNamespace(body=f'Bericht **{i}** -- "rustig"... [meer](https://x.nl/{i})')
+             for i in range(200)]  # fmt: skip
+    prefetch.add(posts[:100])
+    prefetch.add(posts[100:])
+    prefetch.finish()
+
+    assert len(renderer.memory) >= Prefetch.BATCH  # the first batch always goes to the worker
+    for post in posts[: len(renderer.memory)]:
+        assert renderer.memory[markdown_key(post.body)] == render_markdown(post.body)
+    assert not multiprocessing.active_children()  # the worker has ended

@@ -98,6 +98,69 @@ class MarkdownRenderer:
             self.memory.update(zip(keys[k::jobs], share, strict=True))
 
 
+class Prefetch:
+    """Markdown rendered by a forked worker while the build process is still reading the site.
+
+    Reading runs in one process and Markdown is what comes next, so a second core would sit
+    idle during the read: the worker takes the texts of each team folder as it is read. It is
+    given a batch only while it has at most one other waiting (it converts slower than the
+    reader reads); whatever it is not given is rendered by render_all() afterwards, as before.
+    Only an optimisation: the same texts give the same HTML wherever they are rendered.
+    """
+
+    BATCH = 64
+
+    def __init__(self, renderer: MarkdownRenderer, jobs: int) -> None:
+        from followshift import parallel
+
+        self._memory = renderer.memory
+        self._on = jobs > 1 and parallel.can_fork()
+        self._pool: Any = None
+        self._batch: dict[bytes, str] = {}
+        self._sent: list[tuple[list[bytes], Any]] = []
+
+    def add(self, posts: Iterable[Any]) -> None:
+        """Texts just read (the posts of a team folder)."""
+        if not self._on:
+            return
+        for post in posts:
+            text = post.body
+            if text.strip():
+                key = _key(text)
+                if key not in self._memory:
+                    self._batch[key] = text
+        while len(self._batch) >= self.BATCH:
+            keys = list(self._batch)[: self.BATCH]
+            texts = [self._batch.pop(key) for key in keys]
+            if sum(not result.ready() for _, result in self._sent) < 2:
+                self._send(keys, texts)
+            # else: left for render_all()
+
+    def _send(self, keys: list[bytes], texts: list[str]) -> None:
+        if self._pool is None:  # only once there is work: a rebuild has all in memory
+            from followshift import parallel
+
+            self._pool = parallel.pool(1)
+        self._sent.append((keys, self._pool.apply_async(_render_batch, (texts,))))
+
+    def finish(self) -> None:
+        """Takes what the worker made (waiting for the batches it was given) and ends it."""
+        try:
+            for keys, result in self._sent:
+                self._memory.update(zip(keys, result.get(), strict=True))
+        finally:
+            self._sent = []
+            self._batch = {}
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+                self._pool = None
+
+
+def _render_batch(texts: list[str]) -> list[str]:
+    return [render_markdown(text) for text in texts]
+
+
 def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 

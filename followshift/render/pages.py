@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,6 +85,28 @@ class Share:
     rendered: int
 
 
+class _Claims:
+    """Which pages one share renders, drawn as it goes: every share walks the same pages in the
+    same order, and renders the page whose number it drew from the counter they all share,
+    then draws again. A share that gets ahead (the build process starts late, after the feeds)
+    simply takes more; every page is drawn once, so each is rendered by exactly one share."""
+
+    def __init__(self, counter: parallel.Counter) -> None:
+        self._counter = counter
+        self._index = 0
+        self._drawn = counter.next()
+        self.paths: set[str] = set()
+
+    def take(self, path: str) -> bool:
+        index = self._index
+        self._index += 1
+        if index != self._drawn:
+            return False  # drawn by another share (index < drawn, always)
+        self.paths.add(path)
+        self._drawn = self._counter.next()
+        return True
+
+
 def hashed_name(name: str, data: bytes) -> str:
     digest = hashlib.blake2b(data, digest_size=5).hexdigest()
     stem, dot, suffix = name.rpartition(".")
@@ -132,8 +153,9 @@ class SiteRenderer:
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
-        # In a page share: the part of [0, 1) whose paths it renders (see _owns).
-        self._share: tuple[float, float] | None = None
+        # In a page share: the pages this process takes (see _Claims).
+        self._share: _Claims | None = None
+        self._counter: parallel.Counter | None = None
         self.processes = 1  # that render the pages
 
     def _texts(self) -> Iterator[str]:
@@ -178,6 +200,7 @@ class SiteRenderer:
             yield from self._other_files()
             return
         self.processes = self.options.jobs
+        self._counter = parallel.Counter()  # before the fork: shared by every share
         workers = parallel.Forked(self._render_share, self.options.jobs)
         try:
             yield from self.asset_bytes.items()
@@ -197,13 +220,6 @@ class SiteRenderer:
         )  # fmt: skip
         for share in shares:
             yield from share.records
-
-    def _owns(self, path: str) -> bool:
-        """Whether this share renders the page: by a digest of its path, the same in every
-        worker and never two owners."""
-        assert self._share is not None
-        low, high = self._share
-        return low <= zlib.crc32(path.encode()) / 2**32 < high
 
     def _worth_forking(self) -> bool:
         """Only when many pages will be rendered: a cold build, or one after a theme or settings
@@ -227,17 +243,16 @@ class SiteRenderer:
         """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups."""
         memo = self.memo
         saved = memo.keys, memo.groups, memo.rendered
-        # The build process (share 0) makes the feeds, sitemap and live.json before its pages,
-        # about a tenth of the work: it takes a smaller share of pages, so all end together.
-        weights = [0.8] + [1.0] * (self.options.jobs - 1)
-        total = sum(weights)
-        self._share = (sum(weights[:k]) / total, sum(weights[: k + 1]) / total)
-        memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, self._owns
+        assert self._counter is not None
+        claims = self._share = _Claims(self._counter)
+        memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, claims.paths.__contains__
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []
         try:
             for path, data in self.html_pages():
-                if data is _SKIPPED or not self._owns(path):  # kept as a group: by its owner
+                if data is _SKIPPED:
+                    continue
+                if path not in claims.paths and k != 0:  # kept with its whole group: by share 0
                     continue
                 if isinstance(data, bytes):
                     data = prepare(path, data) if prepare else None
@@ -319,7 +334,7 @@ class SiteRenderer:
     def page(self, template: str, url: str, context: dict[str, Any]) -> tuple[str, bytes | Reused]:
         """Renders one page, unless the memo says last build's output for it still stands."""
         path = routes.page_file(url)
-        if self._share is not None and not self._owns(path):
+        if self._share is not None and not self._share.take(path):
             return path, _SKIPPED
         root = self.site_path() if template == "404.html" else routes.root_prefix(url)
         # root and url follow from the path, which the key is stored under: not hashed.

@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from followshift import images
 from followshift.content.model import Photo, Post, Site
 from followshift.diagnostics import Diagnostics
-from followshift.images import ImageError, ImageProcessor, ImageSettings, PhotoRequest, PhotoResult
+from followshift.images import ImageError, ImageSettings, PhotoRequest, PhotoResult
 
 CACHE_DIR = ".followshift-cache"
 AVATAR_SETTINGS = ImageSettings(widths=(96, 192), quality=85, og_width=192)
@@ -46,7 +47,7 @@ def process_photos(
         for post in shift.public_posts(now, drafts):
             for photo in post.photos:
                 wanted.setdefault(request_for(photo), []).append(post)
-    results = ImageProcessor(cache, settings).process(list(wanted), progress=progress)
+    results = images.ImageProcessor(cache, settings).process(list(wanted), progress=progress)
 
     failed: set[tuple[str, str, str]] = set()
     done: dict[PhotoRequest, PhotoResult] = {}
@@ -74,7 +75,9 @@ def _avatars(site: Site, cache: Path, diags: Diagnostics) -> dict[str, PhotoResu
     requests = {t.id: PhotoRequest(t.avatar) for t in site.teams.values() if t.avatar}
     if not requests:
         return {}
-    results = ImageProcessor(cache, AVATAR_SETTINGS).process(list(requests.values()), workers=1)
+    results = images.ImageProcessor(cache, AVATAR_SETTINGS).process(
+        list(requests.values()), workers=1
+    )
     avatars = {}
     for team_id, request in requests.items():
         outcome = results[request]
@@ -92,7 +95,7 @@ def prune_cache(site: Site, published: PublishedPhotos, settings: ImageSettings)
     would otherwise have to make the variants of unpublished posts again.
     """
     keep = [r.key for r in [*published.photos.values(), *published.avatars.values()]]
-    return ImageProcessor(cache_dir(site.root), settings).prune(keep)
+    return images.ImageProcessor(cache_dir(site.root), settings).prune(keep)
 
 
 def cache_dir(root: Path) -> Path:

@@ -43,7 +43,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from PIL import Image, ImageDraw
 
 from followshift.config import load_config
 from followshift.content.files import (
@@ -602,6 +601,8 @@ def example_shift(today: date) -> str:
 def _example_photo() -> bytes:
     """A small drawing of a Dutch police car at dusk, made here so the example owns its photo."""
     width, height = 960, 640
+    from PIL import Image, ImageDraw  # here: `new` and `build` need not import Pillow
+
     image = Image.new("RGB", (width, height), (24, 32, 64))
     draw = ImageDraw.Draw(image)
     for y in range(height // 2):  # dusk: dark blue above, lighter near the horizon

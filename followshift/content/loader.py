@@ -13,6 +13,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from followshift import images
 from followshift.config import SiteConfig, load_config
 from followshift.content.files import (
     PHOTO_SUFFIXES,
@@ -30,7 +31,7 @@ from followshift.content.teams import load_teams
 from followshift.content.times import TimeError, parse_datetime, parse_duration
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics, SiteError
-from followshift.images import ImageSettings, ProbeInfo, probe
+from followshift.images import ImageSettings, ProbeInfo
 
 SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay")
 
@@ -87,7 +88,7 @@ def _load_site(
     if base_url:
         config = config.with_base_url(base_url)
     settings = image_settings(config)
-    prober = prober or (lambda path: probe(path, settings))
+    prober = prober or (lambda path: images.probe(path, settings))  # Pillow only if needed
 
     teams = load_teams(content / "teams.yaml", content, diags)
     shifts = []

@@ -6,7 +6,8 @@ blurring of marked regions, resized WebP + JPEG variants and an og:image JPEG, a
 any metadata (no EXIF/GPS, XMP, IPTC, ICC or comments), cached by content hash.
 """
 
-from .decode import probe
+from typing import TYPE_CHECKING, Any
+
 from .model import (
     ImageError,
     ImageSettings,
@@ -15,7 +16,25 @@ from .model import (
     ProbeInfo,
     VariantFile,
 )
-from .processor import ImageProcessor
+
+if TYPE_CHECKING:
+    from .decode import probe
+    from .processor import ImageProcessor
+
+
+def __getattr__(name: str) -> Any:
+    """`probe` and `ImageProcessor` are imported when first used: Pillow and its HEIF plugin
+    take ~0.1 s to import, which a site without photos, `check` and `new` need not pay."""
+    if name == "probe":
+        from .decode import probe
+
+        return probe
+    if name == "ImageProcessor":
+        from .processor import ImageProcessor
+
+        return ImageProcessor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ImageError",

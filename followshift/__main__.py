@@ -1,5 +1,5 @@
 """`python -m followshift` runs the command line."""
 
-from followshift.cli import main
+from followshift.cli import entry
 
-main()
+entry()

@@ -72,6 +72,33 @@ def main() -> None:
     """followshift: static live blogs for police follow shifts."""
 
 
+def entry() -> None:
+    """The program (`followshift`, `python -m followshift`): main(), then a fast exit.
+
+    When a command has finished (every file written and closed, every worker ended, the
+    report printed), the process ends without Python freeing the site's objects one by one,
+    which took 0.3-0.4 s after a build of 10,000 posts; the operating system reclaims the
+    memory at once (mypy's --fast-exit does the same). Ctrl-C and crashes exit normally.
+    Tests call main() in-process and are not affected.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)  # as the interpreter does for sys.exit("message")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`followshift build | head`)
+            pass
+    os._exit(code)
+
+
 @main.command("build")
 @content_option
 @click.option(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from conftest import AFTER, SHIFT, Run, article_ids, html_pages, make_site, read, site_files
 
+from followshift import __version__
+
 SITE_YAML_EN = """\
 title: Follow shift East
 base_url: https://followshift.example.org/
@@ -172,6 +174,33 @@ def test_the_real_entry_point_python_m_followshift_builds_a_site(site: Path) -> 
     assert "built" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_real_entry_point_exits_with_each_commands_code_and_all_its_output(
+    site: Path,
+) -> None:
+    """The program ends with os._exit (cli.entry): nothing printed may be lost, and the exit
+    code must still say what happened."""
+
+    def program(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "followshift", *args],
+            cwd=site, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+
+    version = program("--version")
+    assert (version.returncode, version.stdout.strip()) == (
+        0,
+        f"followshift, version {__version__}",
+    )
+    usage = program("build", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    (site / "content" / "site.yaml").write_text("title: [unclosed\n", "utf-8")
+    broken = program("check")
+    assert broken.returncode == 1
+    assert "content/site.yaml:1: error: invalid YAML" in broken.stderr
+    assert broken.stderr.rstrip().endswith("2 errors, 0 warnings")  # the last line too
+    assert "Traceback" not in broken.stderr
 
 
 def test_the_version_is_printed(site: Path, run: Run) -> None:

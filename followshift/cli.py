@@ -6,6 +6,7 @@ errors, including an output folder followshift did not make.
 
 from __future__ import annotations
 
+import contextlib
 import locale
 import os
 import sys
@@ -92,10 +93,8 @@ def entry() -> None:
         print(code, file=sys.stderr)  # as the interpreter does for sys.exit("message")
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`… | head`)
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`followshift build | head`)
-            pass
     os._exit(code)
 
 

@@ -186,17 +186,17 @@ class _SmartyInline(InlineProcessor):
 
 
 # What each of Python-Markdown's own inline patterns needs in a text to match at all: its regular
-# expression cannot match text that contains none of these. (`[` stands for `![` too.) A pattern
-# not named here (an extension's) is always tried.
+# expression cannot match text that contains none of these. A pattern not named here (an
+# extension's) is always tried.
 INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
     "reference": ("[",),
     "link": ("[",),
-    "image_link": ("[",),
-    "image_reference": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
     "short_reference": ("[",),
-    "short_image_ref": ("[",),
+    "short_image_ref": ("![",),
     "autolink": ("<",),
     "automail": ("<",),
     "linebreak": ("  \n",),
@@ -238,10 +238,14 @@ class _MainInline(InlineProcessor):
         startIndex = 0
         while patternIndex < count:
             needs = triggers[patternIndex]
-            if needs is not None and not any(n in data for n in needs):
-                patternIndex += 1
-                startIndex = 0
-                continue
+            if needs is not None:
+                for needed in needs:
+                    if needed in data:
+                        break
+                else:  # none of them: the pattern cannot match
+                    patternIndex += 1
+                    startIndex = 0
+                    continue
             pattern = patterns[patternIndex]
             data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
             if not matched:

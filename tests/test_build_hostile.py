@@ -122,6 +122,32 @@ def test_scripts_event_handlers_and_dangerous_links_are_removed(tmp_path: Path, 
         assert 'style="' not in page
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings_publish_the_same_page(
+    tmp_path: Path, run: Run, newline: str
+) -> None:
+    text = "---\ntitle: Markt\n---\nEerste regel  \nmet een harde breuk.\n\n- een\n- twee\n"
+    unix = build_with_post(tmp_path / "unix", run, "2100-markt.md", text)
+    other = build_with_post(tmp_path / "other", run, "2100-markt.md", text.replace("\n", newline))
+
+    assert (unix.exit_code, other.exit_code) == (0, 0), other.stderr
+    page = f"site/{SHIFT}/zevenaar/2100-markt/index.html"
+    assert read(tmp_path / "other", page) == read(tmp_path / "unix", page)
+    assert "<br" in read(tmp_path / "unix", page)
+
+
+def test_a_post_that_is_not_utf8_is_an_error_of_its_own(tmp_path: Path, run: Run) -> None:
+    ansi = "Café en één fiets.\n".encode("cp1252")  # saved by an old Windows editor
+    make_site(tmp_path, site_files({post_path("zevenaar", "2100-ansi.md"): ansi}))
+
+    result = run(["build", "--now", AFTER], tmp_path)
+
+    assert result.exit_code == 1
+    assert f"{post_path('zevenaar', '2100-ansi.md')}: error: not UTF-8 text" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "site" / SHIFT / "zevenaar" / "1915-weekmarkt" / "index.html").is_file()
+
+
 def test_external_links_get_rel_noopener(tmp_path: Path, run: Run) -> None:
     text = "Lees meer op [politie.nl](https://www.politie.nl/nieuws) of bel 0900-8844.\n"
 

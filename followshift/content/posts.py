@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from followshift.content.files import slugify
+from followshift.content.files import read_text, slugify
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.model import Photo, Post
 from followshift.content.times import (
@@ -89,7 +89,7 @@ def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post |
 
 
 def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics) -> Post:
-    parsed = split_front_matter(path.read_text(encoding="utf-8"))
+    parsed = split_front_matter(read_text(path))
     meta = parsed.meta
     for key in meta:
         if key not in POST_KEYS:

@@ -47,7 +47,11 @@ def process_photos(
         for post in shift.public_posts(now, drafts):
             for photo in post.photos:
                 wanted.setdefault(request_for(photo), []).append(post)
-    results = images.ImageProcessor(cache, settings).process(list(wanted), progress=progress)
+    results = (  # no photos: Pillow is not even imported
+        images.ImageProcessor(cache, settings).process(list(wanted), progress=progress)
+        if wanted
+        else {}
+    )
 
     failed: set[tuple[str, str, str]] = set()
     done: dict[PhotoRequest, PhotoResult] = {}

@@ -280,7 +280,12 @@ class Output:
         folder = os.path.dirname(target)
         try:
             if folder not in self._tree_dirs:
-                os.makedirs(folder, exist_ok=True)
+                try:
+                    os.mkdir(folder)  # one call: its parent is nearly always made already
+                except FileNotFoundError:
+                    os.makedirs(folder, exist_ok=True)
+                except FileExistsError:
+                    pass  # by another worker; open() below fails if it is a file
                 self._tree_dirs.add(folder)
             with open(target, "xb") as handle:
                 handle.write(data)

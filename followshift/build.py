@@ -16,14 +16,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
 
 from followshift import __version__, parallel
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.readcache import ReadCache
-from followshift.content.times import parse_datetime
+from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
@@ -290,12 +290,3 @@ def _build(
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))
     return result
-
-
-def resolve_now(now: str | None, epoch: str | None, tz: tzinfo) -> datetime:
-    """--now (site time zone when it has no offset), else SOURCE_DATE_EPOCH, else the clock."""
-    if now:
-        return parse_datetime(now, tz).instant
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(UTC)

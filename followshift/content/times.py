@@ -222,3 +222,12 @@ def _fmt_local(aware: datetime, tz: tzinfo) -> str:
 
 def _join(*parts: str | None) -> str:
     return "; ".join(p for p in parts if p)
+
+
+def resolve_now(now: str | None, epoch: str | None, tz: tzinfo) -> datetime:
+    """--now (site time zone when it has no offset), else SOURCE_DATE_EPOCH, else the clock."""
+    if now:
+        return parse_datetime(now, tz).instant
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC)

@@ -105,7 +105,8 @@ class Prefetch:
     idle during the read: the worker takes the texts of each team folder as it is read. It is
     given a batch only while it has at most one other waiting (it converts slower than the
     reader reads); whatever it is not given is rendered by render_all() afterwards, as before.
-    Only an optimisation: the same texts give the same HTML wherever they are rendered.
+    Only for a cold build (nothing rendered yet): a rebuild has its Markdown already. Only an
+    optimisation: the same texts give the same HTML wherever they are rendered.
     """
 
     BATCH = 64
@@ -114,43 +115,41 @@ class Prefetch:
         from followshift import parallel
 
         self._memory = renderer.memory
-        self._on = jobs > 1 and parallel.can_fork()
+        self._on = jobs > 1 and parallel.can_fork() and not renderer.memory
         self._pool: Any = None
-        self._batch: dict[bytes, str] = {}
-        self._sent: list[tuple[list[bytes], Any]] = []
+        self._batch: list[str] = []
+        self._sent: list[tuple[list[str], Any]] = []
+        self._done = 0  # batches at the front of _sent known to be finished (done in order)
 
     def add(self, posts: Iterable[Any]) -> None:
         """Texts just read (the posts of a team folder)."""
         if not self._on:
             return
-        for post in posts:
-            text = post.body
-            if text.strip():
-                key = _key(text)
-                if key not in self._memory:
-                    self._batch[key] = text
+        self._batch += [post.body for post in posts if post.body.strip()]
         while len(self._batch) >= self.BATCH:
-            keys = list(self._batch)[: self.BATCH]
-            texts = [self._batch.pop(key) for key in keys]
-            if sum(not result.ready() for _, result in self._sent) < 2:
-                self._send(keys, texts)
+            texts, self._batch = self._batch[: self.BATCH], self._batch[self.BATCH :]
+            sent = self._sent
+            while self._done < len(sent) and sent[self._done][1].ready():
+                self._done += 1
+            if len(sent) - self._done < 2:
+                self._send(texts)
             # else: left for render_all()
 
-    def _send(self, keys: list[bytes], texts: list[str]) -> None:
-        if self._pool is None:  # only once there is work: a rebuild has all in memory
+    def _send(self, texts: list[str]) -> None:
+        if self._pool is None:
             from followshift import parallel
 
             self._pool = parallel.pool(1)
-        self._sent.append((keys, self._pool.apply_async(_render_batch, (texts,))))
+        self._sent.append((texts, self._pool.apply_async(_render_batch, (texts,))))
 
     def finish(self) -> None:
         """Takes what the worker made (waiting for the batches it was given) and ends it."""
         try:
-            for keys, result in self._sent:
-                self._memory.update(zip(keys, result.get(), strict=True))
+            for texts, result in self._sent:
+                self._memory.update(zip(map(_key, texts), result.get(), strict=True))
         finally:
             self._sent = []
-            self._batch = {}
+            self._batch = []
             if self._pool is not None:
                 self._pool.terminate()
                 self._pool.join()

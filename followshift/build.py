@@ -164,7 +164,7 @@ class BuildState:
 
 
 # The state is pickled: any change to followshift's code may change what it means.
-_STATE_VERSION = f"{__version__}-2"
+_STATE_VERSION = f"{__version__}-3"
 
 
 def build(

@@ -57,6 +57,14 @@ def _leaf(value: object) -> bytes:
 
 
 _first, _second = operator.itemgetter(0), operator.itemgetter(1)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 class Digests:
@@ -88,8 +96,21 @@ class Digests:
                 joined = b"".join(self(item) for item in value)
             digest = _hash(b"T" + joined)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            # Plain fields go in as tagged bytes, hashed once with the rest: a post's view has
+            # a dozen strings and times, and a hash for each was most of a rebuild's page keys.
             parts = [type(value).__qualname__.encode()]
-            parts += [self(getattr(value, f.name)) for f in dataclasses.fields(value)]
+            for name in _field_names(type(value)):
+                item = getattr(value, name)
+                kind = type(item)
+                if kind is str:
+                    data = item.encode()
+                    parts.append(b"s%d:%b" % (len(data), data))
+                elif item is None or kind is bool or kind is int:
+                    parts.append(b"v%b;" % repr(item).encode())
+                elif kind is datetime:  # always aware here; the offset is part of the text
+                    parts.append(b"d%b;" % item.isoformat().encode())
+                else:
+                    parts.append(b"h" + self(item))
             digest = _hash(b"".join(parts))
         else:
             return _leaf(value)  # small values: cheaper to hash again than to remember

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sys
 import threading
 from functools import partial
 from http import HTTPStatus
@@ -167,9 +168,19 @@ class Handler(SimpleHTTPRequestHandler):
             pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that goes away mid-reply (a reload, a closed tab) is no error; anything
+        else is one line, not the traceback socketserver would print."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        print(f"serve: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def make_server(site: Path, host: str, port: int, broadcaster: Broadcaster) -> ThreadingHTTPServer:
     mimetypes.add_type("image/webp", ".webp")
     handler = partial(Handler, directory=str(site), broadcaster=broadcaster)
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)

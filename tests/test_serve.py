@@ -15,6 +15,7 @@ import http.client
 import json
 import re
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,8 @@ import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
 from standards_support import chromium_browser
 from test_watch import SETTLE, TIMEOUT, Process, published, write
+
+from followshift.serve import Broadcaster, make_server
 
 ADDRESS = re.compile(r"^serving (?P<out>.+) at (?P<url>http://(?P<host>[^:/]+):(?P<port>\d+)/) ")
 RELOAD_TAG = '<script src="/__followshift__/reload.js" defer></script>'
@@ -358,3 +361,28 @@ def test_a_page_shows_the_build_errors_in_a_banner(
     )
     assert page.evaluate("() => window.__csp") == []
     assert page.errors == []
+
+
+def test_a_browser_leaving_mid_reply_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A reload or a closed tab while a page is sent is routine, not an error to show."""
+    (tmp_path / "big.html").write_bytes(b"<p>" + b"x" * 4_000_000 + b"</p></body>")
+    server = make_server(tmp_path, "127.0.0.1", 0, Broadcaster())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for _ in range(3):
+            client = socket.create_connection(server.server_address[:2])
+            client.sendall(b"GET /big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(100)  # the reply has begun
+            # Close with a reset, as a browser abandoning the page does.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        time.sleep(0.5)  # the handlers run into the closed connection
+    finally:
+        server.shutdown()
+        server.server_close()
+    captured = capfd.readouterr()
+    assert "Exception" not in captured.err and "Traceback" not in captured.err
+    assert captured.err == ""

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from followshift.diagnostics import SiteError
 
 # Below these sizes a fork costs more than it saves.
 MIN_TEXTS = 400
@@ -63,9 +65,30 @@ class Counter:
         return drawn
 
 
-def pool(n: int) -> multiprocessing.pool.Pool:
-    """n forked workers for tasks sent to them (apply_async); Ctrl-C is the parent's."""
-    return multiprocessing.get_context("fork").Pool(n, _ignore_sigint)
+def pool(n: int) -> ProcessPoolExecutor:
+    """n forked workers for tasks submitted to them; Ctrl-C is the parent's.
+
+    concurrent.futures rather than multiprocessing.Pool: when a worker is killed (the system
+    ran out of memory, say), its futures fail with BrokenProcessPool, where a Pool would replace
+    the worker, lose its task and wait for ever (and then hang in terminate() on the queue lock
+    the dead worker held). With fork, all n are forked at the first submit().
+    """
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_ignore_sigint)  # fmt: skip
+
+
+def stop(executor: ProcessPoolExecutor) -> None:
+    """Ends the workers at once, whatever they are doing (an error or Ctrl-C in the build)."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 class Forked:
@@ -73,7 +96,7 @@ class Forked:
     (and anything else) meanwhile, then collects them with `results()`.
 
     An exception in a worker is raised again by results(), pickled as it is (so it must pickle
-    faithfully, see SiteError.__reduce__).
+    faithfully, see SiteError.__reduce__). A worker that is killed is a SiteError.
     """
 
     def __init__(self, task: Callable[[int], Any], n: int) -> None:
@@ -85,22 +108,29 @@ class Forked:
         gc.freeze()
         try:
             self._pool = pool(n - 1)
+            self._futures = [self._pool.submit(_run, k) for k in range(1, n)]  # forks them
         finally:
             _TASK = None
             if not frozen:
                 gc.unfreeze()
-        self._async: AsyncResult[list[Any]] = self._pool.map_async(_run, range(1, n), chunksize=1)
 
     def results(self) -> list[Any]:
         """The results of shares 1 … n - 1."""
         try:
-            return self._async.get()
+            return [future.result() for future in self._futures]
+        except BrokenProcessPool:
+            raise SiteError(
+                "a worker process ended while rendering (out of memory?); nothing was "
+                "published. Build again, with --jobs 1 to use a single process"
+            ) from None
         finally:
             self.close()
 
     def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        if all(future.done() for future in self._futures):
+            self._pool.shutdown(wait=True)
+        else:
+            stop(self._pool)
 
 
 def run(task: Callable[[int], Any], n: int) -> Sequence[Any]:

@@ -5,6 +5,8 @@ a template error in a worker is reported like any other; nothing is left in the 
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -136,3 +138,59 @@ def test_markdown_read_early_is_rendered_by_a_worker_as_by_the_build(tmp_path: P
     for post in posts[: len(renderer.memory)]:
         assert renderer.memory[markdown_key(post.body)] == render_markdown(post.body)
     assert not multiprocessing.active_children()  # the worker has ended
+
+
+KILLED_WORKER = """
+import os, signal, sys
+from followshift import parallel
+from followshift.diagnostics import SiteError
+
+def task(k):
+    if k == 1:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+    return k
+
+workers = parallel.Forked(task, 2)
+try:
+    workers.results()
+except SiteError as exc:
+    print(exc.diagnostic.format())
+    sys.exit(1)
+"""
+
+KILLED_PREFETCH = """
+import os, signal, time
+from types import SimpleNamespace
+from followshift.render.markdown import MarkdownRenderer, Prefetch
+
+renderer = MarkdownRenderer({})
+prefetch = Prefetch(renderer, 2)
+prefetch.add([SimpleNamespace(body=f"Bericht **{i}**") for i in range(Prefetch.BATCH)])
+for pid in list(prefetch._pool._processes):  # the worker, forked by the first batch
+    os.kill(pid, signal.SIGKILL)
+prefetch.finish()
+print("finished", len(renderer.memory))
+"""
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    # In a process of its own with a time limit: the failure this guards against is a hang.
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_a_killed_render_worker_is_an_error_not_a_hang() -> None:
+    outcome = _python(KILLED_WORKER)
+
+    assert outcome.returncode == 1, outcome.stderr
+    assert "error: a worker process ended while rendering (out of memory?)" in outcome.stdout
+    assert "--jobs 1" in outcome.stdout
+    assert "Traceback" not in outcome.stderr
+
+
+def test_a_killed_markdown_prefetch_worker_leaves_its_texts_for_later() -> None:
+    outcome = _python(KILLED_PREFETCH)
+
+    assert outcome.returncode == 0, outcome.stderr
+    assert outcome.stdout.startswith("finished ")  # the build goes on; render_all does the rest

@@ -129,7 +129,7 @@ class Prefetch:
         while len(self._batch) >= self.BATCH:
             texts, self._batch = self._batch[: self.BATCH], self._batch[self.BATCH :]
             sent = self._sent
-            while self._done < len(sent) and sent[self._done][1].ready():
+            while self._done < len(sent) and sent[self._done][1].done():
                 self._done += 1
             if len(sent) - self._done < 2:
                 self._send(texts)
@@ -140,19 +140,30 @@ class Prefetch:
             from followshift import parallel
 
             self._pool = parallel.pool(1)
-        self._sent.append((texts, self._pool.apply_async(_render_batch, (texts,))))
+        self._sent.append((texts, self._pool.submit(_render_batch, texts)))
 
     def finish(self) -> None:
-        """Takes what the worker made (waiting for the batches it was given) and ends it."""
+        """Takes what the worker made (waiting for the batches it was given) and ends it. If it
+        was killed, what it did not deliver is rendered later like the rest."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from followshift import parallel
+
+        finished = False
         try:
             for texts, result in self._sent:
-                self._memory.update(zip(map(_key, texts), result.get(), strict=True))
+                self._memory.update(zip(map(_key, texts), result.result(), strict=True))
+            finished = True
+        except BrokenProcessPool:
+            pass
         finally:
             self._sent = []
             self._batch = []
             if self._pool is not None:
-                self._pool.terminate()
-                self._pool.join()
+                if finished:
+                    self._pool.shutdown(wait=True)
+                else:  # killed, or an error or Ctrl-C in the build: do not wait for it
+                    parallel.stop(self._pool)
                 self._pool = None
 
 

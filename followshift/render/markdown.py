@@ -144,9 +144,8 @@ class Prefetch:
 
     def finish(self) -> None:
         """Takes what the worker made (waiting for the batches it was given) and ends it. If it
-        was killed, what it did not deliver is rendered later like the rest."""
-        from concurrent.futures.process import BrokenProcessPool
-
+        was killed or failed, what it did not deliver is rendered later like the rest (where a
+        real error in the Markdown is then reported as usual)."""
         from followshift import parallel
 
         finished = False
@@ -154,7 +153,7 @@ class Prefetch:
             for texts, result in self._sent:
                 self._memory.update(zip(map(_key, texts), result.result(), strict=True))
             finished = True
-        except BrokenProcessPool:
+        except Exception:  # BrokenProcessPool, or anything the worker raised: only a head start
             pass
         finally:
             self._sent = []

@@ -511,18 +511,7 @@ def test_after_many_changes_the_site_equals_a_cold_build(
     watcher.wait_until(lambda: published(site, "duiven", "2050-nieuw-team"), "the new team")
     write(site, post_path("zevenaar", "2031-een.md"), "Een, gecorrigeerd.\n")
 
-    cold = site / "cold"
-    cache = tmp_path_factory.mktemp("cold-cache")
-    built = subprocess.run(
-        [sys.executable, "-m", "followshift", "build", "-q", "--now", DURING, "--out", str(cold)],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWSHIFT_CACHE": str(cache)},
-    )
-    assert built.returncode == 0, built.stderr
-    expected = contents(cold)
+    expected = cold_build(site, tmp_path_factory)
     watcher.wait_until(lambda: contents(site / "site") == expected, "a site equal to a cold build")
     code = watcher.interrupt()
     assert code == 0, watcher.output()
@@ -532,6 +521,21 @@ def test_after_many_changes_the_site_equals_a_cold_build(
     )  # fmt: skip
     assert differing == []
     assert watcher.diagnostics("error") == []
+
+
+def cold_build(root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The files of a one-off cold build of root's content (into root/cold, own cache)."""
+    cold = root / "cold"
+    built = subprocess.run(
+        [sys.executable, "-m", "followshift", "build", "-q", "--now", DURING, "--out", str(cold)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "FOLLOWSHIFT_CACHE": str(tmp_path_factory.mktemp("cold-cache"))},
+    )
+    assert built.returncode == 0, built.stderr
+    return contents(cold)
 
 
 ENDED = "2026-10-10-volgdienst"  # ended long before DURING: its pages are skipped as a whole
@@ -576,17 +580,7 @@ def test_changes_to_an_ended_shift_and_the_settings_reach_the_site(
     write(root, "templates/post.html", template.replace('"single"', '"single" id="eigen"'))
     watcher.wait_until(lambda: shows("neder-betuwe", "1910-bericht-1", 'id="eigen"'), "the theme")
 
-    cold = root / "cold"
-    built = subprocess.run(
-        [sys.executable, "-m", "followshift", "build", "-q", "--now", DURING, "--out", str(cold)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWSHIFT_CACHE": str(tmp_path_factory.mktemp("cold-cache"))},
-    )
-    assert built.returncode == 0, built.stderr
-    expected = contents(cold)
+    expected = cold_build(root, tmp_path_factory)
     watcher.wait_until(lambda: contents(root / "site") == expected, "a site equal to a cold build")
     assert watcher.diagnostics("error") == []
 

@@ -312,18 +312,6 @@ def _photos(post: Post, published: PublishedPhotos) -> tuple[PhotoView, ...]:
     return tuple(photo_view(p.alt, r) for p, r in zip(post.photos, results, strict=True) if r)
 
 
-def shift_view(
-    shift: Shift,
-    teams: dict[str, TeamView],
-    now: datetime,
-    drafts: bool,
-    published: PublishedPhotos,
-    markdown: MarkdownRenderer,
-    cache: ViewCache,
-) -> ShiftView:
-    return cache.shift(shift, teams, now, drafts, published, markdown)
-
-
 def shift_view_of(
     shift: Shift,
     teams: dict[str, TeamView],
@@ -369,6 +357,6 @@ def site_views(
     markdown = markdown or MarkdownRenderer()
     cache = cache or ViewCache()
     teams = {tid: cache.team(team, published.avatars.get(tid)) for tid, team in site.teams.items()}
-    shifts = [shift_view(s, teams, now, drafts, published, markdown, cache) for s in site.shifts]
+    shifts = [cache.shift(s, teams, now, drafts, published, markdown) for s in site.shifts]
     cache.sweep()
     return teams, shifts

@@ -19,6 +19,7 @@ from followshift.render.markdown import (
     _PARSER,
     _SMARTY_TRIGGER,
     INLINE_TRIGGERS,
+    SMARTY_TRIGGERS,
     _MainInline,
     _SmartyInline,
     _Toc,
@@ -223,18 +224,25 @@ def test_the_skipping_passes_are_in_place_of_the_stock_ones() -> None:
     ]
 
 
-def test_every_stock_inline_pattern_has_its_trigger() -> None:
+@pytest.mark.parametrize("which", ["inline", "smarty"])
+def test_every_stock_inline_pattern_has_its_trigger(which: str) -> None:
     """A pattern Python-Markdown adds or renames is tried always, which is safe but slow: this
     says so. And each trigger is really needed: the pattern does not match a text without it."""
-    stock = _stock_parser().inlinePatterns
-    names = [item.name for item in stock._priority]
-    assert set(names) <= set(INLINE_TRIGGERS)
+    stock = _stock_parser()
+    if which == "smarty":
+        patterns = stock.treeprocessors["smarty"].inlinePatterns
+    else:
+        patterns = stock.inlinePatterns
+    triggers = INLINE_TRIGGERS if which == "inline" else SMARTY_TRIGGERS
+    names = sorted((item.name for item in patterns._priority), key=patterns.get_index_for_name)
+    assert set(names) <= set(triggers)
+    assert _PARSER.treeprocessors[which]._triggers == [triggers[n] for n in names]
     for name in names:
         text = "".join(TRICKY) + "".join(_texts()[:40])
-        for needed in INLINE_TRIGGERS[name]:
+        for needed in triggers[name]:
             while needed in text:
                 text = text.replace(needed, "")
-        assert stock[name].getCompiledRegExp().search(text) is None, name
+        assert patterns[name].getCompiledRegExp().search(text) is None, name
 
 
 def test_quotes_dashes_and_ellipses_are_still_educated() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown as md
 import nh3
@@ -174,26 +174,6 @@ def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-# Every pattern of smarty (quotes, dashes, ellipses; angled quotes are off) matches one of these.
-_SMARTY_TRIGGER = re.compile(r"['\"]|--|\.\.\.")
-
-
-class _SmartyInline(InlineProcessor):
-    """smarty's inline pass, skipping the text of an element where none of its patterns can match.
-
-    Python-Markdown runs the patterns of smarty one by one over every text and tail in the tree,
-    which costs as much again as the rest of the conversion; most pieces of text have no quote,
-    dash or ellipsis at all. Each piece is handled on its own, so leaving one unchanged when no
-    pattern can match it changes nothing (tests compare with the stock parser).
-    """
-
-    # The stock method is private (name-mangled); tests check that this still overrides it.
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if _SMARTY_TRIGGER.search(data) is None:
-            return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
-
-
 # What each of Python-Markdown's own inline patterns needs in a text to match at all: its regular
 # expression cannot match text that contains none of these. A pattern not named here (an
 # extension's) is always tried.
@@ -217,23 +197,59 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "strong_em": ("*", "_"),
 }
 
+# The same for smarty's patterns (quotes, dashes, ellipses; angled quotes are off), by the
+# names smarty registers them under: "smarty-quotes-N" is the N-th of its quote expressions.
+_SINGLE, _DOUBLE = ("'",), ('"',)
+SMARTY_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "smarty-em-dashes": ("---",),
+    "smarty-en-dashes": ("--",),
+    "smarty-ellipses": ("...",),
+    **{
+        f"smarty-quotes-{n}": needs
+        for n, needs in enumerate(
+            [
+                _SINGLE,  # a quote opening the text, followed by punctuation
+                _DOUBLE,
+                ("\"'",),  # double quote sets
+                ("'\"",),
+                ("'\"",),
+                ("\"'",),
+                _SINGLE,  # decade abbreviation ('80s)
+                _SINGLE,  # opening, closing, remaining single quotes
+                _SINGLE,
+                _SINGLE,
+                _SINGLE,
+                _DOUBLE,  # opening, closing, remaining double quotes
+                _DOUBLE,
+                _DOUBLE,
+                _DOUBLE,
+            ]
+        )
+    },
+}
+# Every pattern of smarty matches one of these: a text without any is left as it is.
+_SMARTY_TRIGGER = re.compile(r"['\"]|--|\.\.\.")
 
-class _MainInline(InlineProcessor):
-    """The main inline pass, trying on each piece of text only the patterns that can match it.
+
+class _SkippingInline(InlineProcessor):
+    """An inline pass trying on each piece of text only the patterns that can match it.
 
     The stock pass tries every pattern on every text and tail of the tree, one after another,
-    which is most of the cost of converting a short post: fourteen patterns, and a typical
-    piece of text has a `*` or a `[` but none of `` ` \\ < & ``. A pattern is skipped only when
-    none of its trigger strings occurs in the text; matching replaces text with placeholders made
-    of none of them, so it cannot make a trigger appear. The stock loop otherwise, unchanged:
-    the output is the stock output (tests compare them).
+    which is most of the cost of converting a short post: fourteen patterns in the main pass
+    and fifteen in smarty's, and a typical piece of text has a `*`, a `[` or an apostrophe but
+    none of `` ` \\ < & " ``. A pattern is skipped only when none of its trigger strings occurs
+    in the text (TRIGGERS, by the pattern's registered name); matching replaces text with
+    placeholders made of none of them, so it cannot make a trigger appear. The stock loop
+    otherwise, unchanged: the output is the stock output (tests compare them).
     """
 
-    def __init__(self, parser: md.Markdown) -> None:
-        super().__init__(parser)
-        patterns = parser.inlinePatterns
+    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def use(self, patterns: Any) -> None:
+        """Sets the patterns this pass applies (a Registry), with their triggers."""
+        self.inlinePatterns = patterns
         self._triggers: list[tuple[str, ...] | None] = [None] * len(patterns)
-        for name, needs in INLINE_TRIGGERS.items():
+        for name, needs in self.TRIGGERS.items():
             if name in patterns:
                 self._triggers[patterns.get_index_for_name(name)] = needs
 
@@ -262,6 +278,22 @@ class _MainInline(InlineProcessor):
         return data
 
 
+class _MainInline(_SkippingInline):
+    TRIGGERS = INLINE_TRIGGERS
+
+
+class _SmartyInline(_SkippingInline):
+    """smarty's pass, which also leaves a piece of text at once when none of its patterns can
+    match (most pieces have no quote, dash or ellipsis at all)."""
+
+    TRIGGERS = SMARTY_TRIGGERS
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if _SMARTY_TRIGGER.search(data) is None:
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
 class _Toc(TocTreeprocessor):
     """toc's pass, skipped for a text with no heading and no `[TOC]` marker: it would change
     nothing in it (it gives headings their level and id, and puts a table of contents in
@@ -280,10 +312,11 @@ class _Toc(TocTreeprocessor):
 
 def _parser() -> md.Markdown:
     parser = md.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG, output_format="html")
-    parser.treeprocessors.register(_MainInline(parser), "inline", 20)  # the stock priority
-    stock = parser.treeprocessors["smarty"]
+    main = _MainInline(parser)
+    main.use(parser.inlinePatterns)
+    parser.treeprocessors.register(main, "inline", 20)  # the stock priority
     smarty = _SmartyInline(parser)
-    smarty.inlinePatterns = stock.inlinePatterns
+    smarty.use(parser.treeprocessors["smarty"].inlinePatterns)
     parser.treeprocessors.register(smarty, "smarty", 6)  # smarty's own priority
     # The same object with its settings (baselevel), with the skipping run().
     parser.treeprocessors["toc"].__class__ = _Toc

@@ -386,3 +386,54 @@ def test_pages_link_their_feeds_as_alternates(tmp_path: Path, run: Run) -> None:
     for page in ["index.html", f"{SHIFT}/zevenaar/index.html", "404.html"]:
         for _, target in alternates(tmp_path, page):
             assert (tmp_path / "site" / target).is_file(), (page, target)
+
+
+# -- plain text of a post (descriptions, JSON-LD articleBody, JSON Feed content_text) ----------
+
+
+def _plain_text_by_markupsafe(fragment: str) -> str:
+    """What plain_text() gave before it stripped tags itself: MarkupSafe's striptags()."""
+    from markupsafe import Markup
+
+    return re.sub(r"\s+", " ", Markup(fragment).striptags()).strip()
+
+
+PLAIN_TEXT_CASES = [
+    "<p>Een <strong>vette</strong> melding &amp; een <a href='x'>link</a>.</p>\n<p>Twee</p>",
+    "collega&rsquo;s &ldquo;quote&rdquo; &hellip; &ndash; &#8212; &#x2014; &nbsp;x&nbsp;&nbsp;y",
+    "1 < 2 en 3 > 2 <b>vet</b> en a<b en c>d",
+    "los < zonder sluiting",
+    "x<y>z<w",
+    "&amp &lt\xa0x; &foo\xa0bar; &amp\rx &#32;&#10;&#9; &#xa0; &notit; &ampx",
+    "regel\r\nregel\x0bregel\x0cregel\u2028regel\u3000regel\x1cx\x85y",
+    "<!-- commentaar <b>met tag</b> --> na <!--> <!---> <i>x</i> <!-- open",
+    "  \n <p>  spaties  </p>\n  ",
+    "",
+]
+
+
+def test_plain_text_is_what_markupsafe_striptags_gives() -> None:
+    import random
+
+    from followshift.content.loader import load_site
+    from followshift.diagnostics import Diagnostics
+    from followshift.render.feeds import plain_text
+    from followshift.render.markdown import render_markdown
+
+    example = Path(__file__).resolve().parent.parent / "content"
+    site = load_site(example, Diagnostics())
+    fragments = [render_markdown(p.body) for s in site.shifts for p in s.posts]
+    rng = random.Random(20261122)
+    alphabet = ["<", ">", "!--", "-->", "&", ";", "#", "amp", "lt", "nbsp", "x", "9", " ", "\n",
+                "\r", "\t", "\xa0", "\u2003", "<p>", "</p>", "é", "&#10;", "&#xa0;"]  # fmt: skip
+    fuzz = ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(3000)]
+    for fragment in [*PLAIN_TEXT_CASES, *fragments, *fuzz]:
+        assert plain_text.__wrapped__(fragment) == _plain_text_by_markupsafe(fragment), fragment
+
+
+def test_str_split_and_regex_agree_on_what_whitespace_is() -> None:
+    """plain_text collapses with str.split(); the regex `\\s` it replaced must mean the same."""
+    space = re.compile(r"\s")
+    for code in range(0x110000):
+        char = chr(code)
+        assert char.isspace() == bool(space.match(char)), hex(code)

@@ -47,7 +47,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # XML 1.0 cannot carry these at all, not even escaped; Markdown passes them through.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
+_TAG = re.compile("<[^>]*>")  # from a "<" to the first ">" after it, as striptags
 
 Gettext = Callable[[str], str]
 
@@ -91,9 +91,16 @@ def headline(post: PostView, formatter: Formatter) -> str:
 def plain_text(fragment: str) -> str:
     """Sanitised HTML as one line of text: tags dropped, entities decoded, spaces collapsed.
 
+    What `Markup(fragment).striptags()` gives, with the spaces that decoded entities make
+    collapsed too. Without comments (sanitised HTML has none) the tags go in one regular
+    expression pass instead of MarkupSafe's loop, which copies the text once per tag: a third
+    of the time of a post page's metadata (tests compare the two).
+
     Remembered: every timeline page (JSON-LD) asks it of each of its posts, at every rebuild.
     """
-    return _SPACE.sub(" ", Markup(fragment).striptags()).strip()
+    if "<!--" in fragment:
+        return " ".join(Markup(fragment).striptags().split())
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
 def excerpt(text: str, limit: int) -> str:

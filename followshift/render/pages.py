@@ -86,16 +86,18 @@ class Share:
 
 
 class _Claims:
-    """Which pages one share renders, drawn as it goes: every share walks the same pages in the
-    same order, and renders the page whose number it drew from the counter they all share,
-    then draws again. A share that gets ahead (the build process starts late, after the feeds)
-    simply takes more; every page is drawn once, so each is rendered by exactly one share."""
+    """Which pages of one segment (a shift's pages, say) a share renders, drawn as it goes:
+    every share walks a segment's pages in the same order, and renders the page whose number
+    it drew from the segment's counter, which all shares have, then draws again. A share that
+    gets ahead simply takes more; every page is drawn once, so each is rendered by exactly one
+    share. A share that comes to a segment another has finished draws a number past its end
+    and takes nothing."""
 
-    def __init__(self, counter: parallel.Counter) -> None:
+    def __init__(self, counter: parallel.Counter, paths: set[str]) -> None:
         self._counter = counter
         self._index = 0
         self._drawn = counter.next()
-        self.paths: set[str] = set()
+        self.paths = paths  # every share's claimed paths, over all segments
 
     def take(self, path: str) -> bool:
         index = self._index
@@ -153,9 +155,9 @@ class SiteRenderer:
         if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
-        # In a page share: the pages this process takes (see _Claims).
+        # In a page share: the pages this process takes (see _Claims), a counter per segment.
         self._share: _Claims | None = None
-        self._counter: parallel.Counter | None = None
+        self._counters: list[parallel.Counter] = []
         self.processes = 1  # that render the pages
 
     def _texts(self) -> Iterator[str]:
@@ -200,7 +202,8 @@ class SiteRenderer:
             yield from self._other_files()
             return
         self.processes = self.options.jobs
-        self._counter = parallel.Counter()  # before the fork: shared by every share
+        # Before the fork: shared by every share.
+        self._counters = [parallel.Counter() for _ in self._segments()]
         workers = parallel.Forked(self._render_share, self.options.jobs)
         try:
             yield from self.asset_bytes.items()
@@ -240,28 +243,50 @@ class SiteRenderer:
         yield from feed_files(self)
 
     def _render_share(self, k: int) -> Share:
-        """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups."""
+        """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups.
+
+        Each share starts at its own segment (see _first_segment) and walks on from there,
+        wrapping round: two processes start on different shifts, so each renders the articles
+        of its own shift's posts once, instead of both needing most of every shift's articles
+        (a post's article is on its page and on two timelines). Where they meet, they share
+        the rest of that segment's pages as they come.
+        """
         memo = self.memo
         saved = memo.keys, memo.groups, memo.rendered
-        assert self._counter is not None
-        claims = self._share = _Claims(self._counter)
-        memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, claims.paths.__contains__
+        claimed: set[str] = set()
+        memo.keys, memo.groups, memo.rendered, memo.owns = {}, {}, 0, claimed.__contains__
         prepare = self.options.prepare
         records: list[tuple[str, object]] = []
+        segments = self._segments()
+        first = self._first_segment(k, segments)
         try:
-            for path, data in self.html_pages():
-                if data is _SKIPPED:
-                    continue
-                if path not in claims.paths and k != 0:  # kept with its whole group: by share 0
-                    continue
-                if isinstance(data, bytes):
-                    data = prepare(path, data) if prepare else None
-                records.append((path, data))
+            for number in [*range(first, len(segments)), *range(first)]:
+                self._share = _Claims(self._counters[number], claimed)
+                for path, data in segments[number][1]():
+                    if data is _SKIPPED:
+                        continue
+                    if path not in claimed and k != 0:  # kept with its whole group: by share 0
+                        continue
+                    if isinstance(data, bytes):
+                        data = prepare(path, data) if prepare else None
+                    records.append((path, data))
             return Share(records, memo.keys, memo.groups, memo.rendered)
         finally:
             memo.keys, memo.groups, memo.rendered = saved
             memo.owns = None
             self._share = None
+
+    def _first_segment(self, k: int, segments: list[tuple[int, Any]]) -> int:
+        """The segment share k starts at: the one whose start is nearest to k/n of the way
+        through the posts (share 0: the first)."""
+        total = sum(posts for posts, _ in segments)
+        goal = total * k / self.options.jobs
+        start, best, best_distance = 0, 0, float("inf")
+        for number, (posts, _) in enumerate(segments):
+            if abs(start - goal) < best_distance:
+                best, best_distance = number, abs(start - goal)
+            start += posts
+        return best
 
     def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
         media: dict[str, Path] = {}  # one photo used by two posts is published once
@@ -272,11 +297,24 @@ class SiteRenderer:
             yield path, REUSED if self.memo.reuse(path, path) else source
 
     def html_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
-        yield self.page("index.html", "", self.index_context())
+        for _posts, pages in self._segments():
+            yield from pages()
+
+    def _segments(self) -> list[tuple[int, Callable[[], Iterator[tuple[str, bytes | Reused]]]]]:
+        """The HTML pages in order, in segments that page shares start at (_render_share):
+        the index, each shift (with its number of posts), the team pages and the 404 page."""
+        segments: list[tuple[int, Callable[[], Iterator[tuple[str, bytes | Reused]]]]] = [
+            (0, lambda: iter([self.page("index.html", "", self.index_context())]))
+        ]
         for shift in self.shifts:
             # Every page of a shift is made from its view alone (and what the fingerprint covers).
             pages = partial(self.shift_pages, shift)
-            yield from self.memo.group(f"shift {shift.id}", {"shift": shift}, pages)
+            group = partial(self.memo.group, f"shift {shift.id}", {"shift": shift}, pages)
+            segments.append((len(shift.posts), group))
+        segments.append((0, self._site_pages))
+        return segments
+
+    def _site_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
         for team_id in self.teams_with_posts():
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
         yield self.page("404.html", "404.html", NOT_FOUND)

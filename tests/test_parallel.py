@@ -35,6 +35,20 @@ def big_site(root: Path) -> Path:
     return make_site(root, files)
 
 
+def add_big_shift(root: Path) -> None:
+    shift = "2026-10-17-volgdienst"
+    (root / "content" / shift).mkdir()
+    (root / "content" / shift / "shift.yaml").write_text(
+        "title: Volgdienst Halloween\nstart: 2026-10-17 19:00\nend: 2026-10-18 03:00\n"
+    )
+    for i in range(POSTS):
+        folder = root / "content" / shift / ("zevenaar", "neder-betuwe")[i % 2]
+        folder.mkdir(exist_ok=True)
+        minute = 19 * 60 + i // 3
+        name = f"{(minute // 60) % 24:02d}{minute % 60:02d}-halloween-{i:03d}.md"
+        (folder / name).write_text(f"Halloween, bericht {i}.\n")
+
+
 def build(run: Run, root: Path, out: str, jobs: int, *extra: str) -> tuple[int, str]:
     outcome = run(
         ["build", "--now", NOW, "--out", out, "--jobs", str(jobs), "-v", *extra],
@@ -55,6 +69,21 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, run: Run) ->
     assert len(one) > POSTS
     assert one == two
     assert not (root / "two" / STAGING_NAME).exists()
+
+
+def test_workers_starting_on_different_shifts_build_the_same_site(tmp_path: Path, run: Run) -> None:
+    """With two big shifts, the second process starts on the second one (pages.py, segments);
+    the site is the one a single process builds, and the next build finds it all unchanged."""
+    root = big_site(tmp_path)
+    add_big_shift(root)
+    code_one, _ = build(run, root, "one", 1)
+    code_two, log = build(run, root, "two", 2)
+    code_again, again = build(run, root, "two", 2)
+
+    assert (code_one, code_two, code_again) == (0, 0, 0)
+    assert "2 processes" in log
+    assert contents(root / "one") == contents(root / "two")
+    assert "0 files rendered" in again
 
 
 def test_a_theme_change_is_rendered_by_workers_over_an_existing_site(
@@ -106,17 +135,7 @@ def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path,
     assert code == 0 and "0 files rendered" in log  # nothing changed: nothing rendered
 
     # A second big shift: the workers render it while the first shift's pages are kept.
-    shift = "2026-10-17-volgdienst"
-    (root / "content" / shift).mkdir()
-    (root / "content" / shift / "shift.yaml").write_text(
-        "title: Volgdienst Halloween\nstart: 2026-10-17 19:00\nend: 2026-10-18 03:00\n"
-    )
-    for i in range(POSTS):
-        folder = root / "content" / shift / ("zevenaar", "neder-betuwe")[i % 2]
-        folder.mkdir(exist_ok=True)
-        minute = 19 * 60 + i // 3
-        name = f"{(minute // 60) % 24:02d}{minute % 60:02d}-halloween-{i:03d}.md"
-        (folder / name).write_text(f"Halloween, bericht {i}.\n")
+    add_big_shift(root)
     code, log = build(run, root, "site", 2)
     assert build(run, root, "cold", 1)[0] == 0
 

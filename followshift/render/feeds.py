@@ -14,6 +14,7 @@ import heapq
 import html
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,11 +23,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
-import nh3
 from markupsafe import Markup
 
 from followshift.render.locale import Formatter, load_translations
-from followshift.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from followshift.render.markdown import cleaner
 from followshift.render.media import PhotoView
 from followshift.render.memo import REUSED, Reused
 from followshift.render.views import PostView, ShiftView
@@ -138,20 +138,26 @@ def absolute_html(fragment: str, base: str) -> str:
     A feed is read away from the site, where relative links would point nowhere. The fragment
     goes through the same allow-list again, so nothing the page would not show gets in.
     """
+    return _ABSOLUTE(fragment, base)
 
-    def resolve(_tag: str, attribute: str, value: str) -> str:
-        return urljoin(base, value) if attribute in ("href", "src") else value
 
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener",
-        strip_comments=True,
-        clean_content_tags={"script", "style"},
-        attribute_filter=resolve,
-    )
+class _Absolute:
+    """One sanitiser for every entry (see markdown.cleaner), whose attribute filter resolves
+    links against the base of the fragment being cleaned, kept per thread."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._cleaner = cleaner(attribute_filter=self._resolve)
+
+    def _resolve(self, _tag: str, attribute: str, value: str) -> str:
+        return urljoin(self._local.base, value) if attribute in ("href", "src") else value
+
+    def __call__(self, fragment: str, base: str) -> str:
+        self._local.base = base
+        return self._cleaner.clean(fragment)
+
+
+_ABSOLUTE = _Absolute()
 
 
 # -- one entry, as both formats need it --------------------------------------------------------

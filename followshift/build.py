@@ -163,6 +163,8 @@ class BuildState:
         os.replace(temp, target)
 
 
+ONE_OFF_THRESHOLD = 5000  # see build()
+
 # The state is pickled: any change to followshift's code may change what it means.
 _STATE_VERSION = f"{__version__}-3"
 
@@ -177,11 +179,19 @@ def build(
     Raises OutputFolderError when --out may not be written to (checked first), OutputError
     when writing fails midway.
     """
+    thresholds = gc.get_threshold()
+    if state is None:
+        # A one-off build: the youngest generation collected every 5,000 allocations instead
+        # of 700. Rendering allocates a great deal and makes hardly any cycles; with the
+        # default, the collector's time in a cold TEXT-10k build was 0.25 s (three full
+        # collections, started by the feeds' caches), with this 0.12 s, at the same peak memory.
+        gc.set_threshold(max(thresholds[0], ONE_OFF_THRESHOLD), *thresholds[1:])
     try:
         return _build(options, progress, state)
     finally:
         if state is None:
             gc.unfreeze()  # see _collector_resting
+            gc.set_threshold(*thresholds)
 
 
 def _build(
@@ -247,7 +257,9 @@ def _build(
         # Rendered files are staged (written to the staging folder) as they come, so the
         # site is never held in memory; commit() below puts them in place.
         with _timed(result.timings, "render"):
-            renderer = SiteRenderer(site, theme, render_options)
+            # Markdown and the views: long-lived objects again, hardly any cyclic garbage.
+            with _collector_resting(not watching):
+                renderer = SiteRenderer(site, theme, render_options)
             for path, data in renderer.render_all():
                 result.files += 1
                 if output is None:

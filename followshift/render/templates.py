@@ -45,6 +45,9 @@ class Templates:
             # environment lives only while every theme file stays the same (the theme's
             # fingerprint is part of the key pages.py keeps it under).
             auto_reload=False,
+            # A plain dict instead of an LRU cache: a theme has a few dozen templates, and the
+            # LRU takes a lock and reorders its queue on each of the ~6 lookups a page makes.
+            cache_size=-1,
         )
         translations = load_translations(theme.locale_dirs, formatter.language)
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]

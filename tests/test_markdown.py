@@ -18,7 +18,9 @@ from followshift.render.markdown import (
     _EXTENSIONS,
     _PARSER,
     _SMARTY_TRIGGER,
+    BLOCK_TRIGGERS,
     INLINE_TRIGGERS,
+    REFERENCE_TRIGGER,
     SMARTY_TRIGGERS,
     _MainInline,
     _SmartyInline,
@@ -175,6 +177,14 @@ TRICKY = [
     "# Kop met *nadruk* en [link](x)\n\ntekst",
     "Tekst [TOC] in een zin",
     "  [TOC]  ",
+    # every block processor, alone and where its trigger is in a block it does not match
+    "# Een\n## Twee ##\n###### Zes\n####### Zeven\nnummer #3 en #hashtag",
+    "Kop\n===\n\nKop twee\n---\n\ntekst\n- geen kop maar lijst\n\na\n=b",
+    "---\n\n***\n\n___\n\n- - -\n\n*  *  *\n\n_ _ _\n\n-- niet\n\n**vet** en *schuin*",
+    "> citaat\n> > genest\n\n   > ingesprongen\n\na > b en b < c\n\n    > code",
+    '[a]: https://x.example/\n[b]:\n  https://y.example/ "Titel"\n\n[a] en [b] en [c]: geen',
+    "| a | b |\n| - | :-: |\n| 1 | 2 |\n\na | b\n--|--\n1 | 2\n\n| alleen |\n\nx | y\n",
+    "tekst\n\n\n\n    code | met > en # en ]:\n\n1. een\n2. twee\n   > citaat in lijst\n",
 ]
 
 
@@ -243,6 +253,26 @@ def test_every_stock_inline_pattern_has_its_trigger(which: str) -> None:
             while needed in text:
                 text = text.replace(needed, "")
         assert patterns[name].getCompiledRegExp().search(text) is None, name
+
+
+def test_every_skipped_block_test_has_a_trigger_it_needs() -> None:
+    """The block processors given triggers are the stock ones, and each trigger is needed: the
+    processor's expression does not match a text without it."""
+    stock = _stock_parser().parser.blockprocessors
+    assert set(BLOCK_TRIGGERS) < {item.name for item in stock._priority}
+    expressions = {name: stock[name].RE for name in ("hashheader", "setextheader", "quote")}
+    expressions |= {"hr": stock["hr"].SEARCH_RE, "reference": stock["reference"].RE}
+    triggers = {**BLOCK_TRIGGERS, "reference": (REFERENCE_TRIGGER,)}
+    for name, expression in expressions.items():
+        text = "\n\n".join([*TRICKY, *_texts()[:40]])
+        for needed in triggers[name]:
+            while needed in text:
+                text = text.replace(needed, "")
+        assert expression.search(text) is None, name
+    # The table processor has no single expression: its test on blocks without their pipes.
+    blocks = "\n\n".join(TRICKY).split("\n\n")
+    assert any(stock["table"].test(None, block) for block in blocks)
+    assert not any(stock["table"].test(None, block.replace("|", "")) for block in blocks)
 
 
 def test_quotes_dashes_and_ellipses_are_still_educated() -> None:

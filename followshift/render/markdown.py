@@ -294,6 +294,50 @@ class _SmartyInline(_SkippingInline):
         return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
+# The same for block processors, by their registered names: the test of each cannot be true for
+# a block that contains none of these (a multi-line regular expression searched over the whole
+# block, for every block of every post, where the literal it needs is rarely there). The
+# reference processor's test is always true: its run() finds no "[id]: url" without "]:".
+BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "table": ("|",),
+    "hashheader": ("#",),
+    "setextheader": ("\n=", "\n-"),
+    "hr": ("-", "_", "*"),
+    "quote": (">",),
+}
+REFERENCE_TRIGGER = "]:"
+
+
+def _skip_block_tests(parser: md.Markdown) -> None:
+    """Gives each block processor named in BLOCK_TRIGGERS a test that is false at once for a
+    block without its trigger, and the reference processor a run() that does nothing for one
+    without "]:" (the stock one takes the block, finds nothing and puts it back). Set on the
+    instances: the classes stay stock. Tests compare the output with the stock parser's."""
+    processors = parser.parser.blockprocessors
+    for name, needs in BLOCK_TRIGGERS.items():
+        if name in processors:
+            processor = processors[name]
+            processor.test = _guarded_test(processor.test, needs)  # type: ignore[method-assign]
+    if "reference" in processors:
+        reference = processors["reference"]
+        stock_run = reference.run
+
+        def run(parent: Any, blocks: list[str]) -> bool:
+            return REFERENCE_TRIGGER in blocks[0] and stock_run(parent, blocks)
+
+        reference.run = run  # type: ignore[method-assign]
+
+
+def _guarded_test(test: Any, needs: tuple[str, ...]) -> Any:
+    def guarded(parent: Any, block: str) -> bool:
+        for needed in needs:
+            if needed in block:
+                return test(parent, block)  # type: ignore[no-any-return]
+        return False
+
+    return guarded
+
+
 class _Toc(TocTreeprocessor):
     """toc's pass, skipped for a text with no heading and no `[TOC]` marker: it would change
     nothing in it (it gives headings their level and id, and puts a table of contents in
@@ -320,6 +364,7 @@ def _parser() -> md.Markdown:
     parser.treeprocessors.register(smarty, "smarty", 6)  # smarty's own priority
     # The same object with its settings (baselevel), with the skipping run().
     parser.treeprocessors["toc"].__class__ = _Toc
+    _skip_block_tests(parser)
     return parser
 
 

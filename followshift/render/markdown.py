@@ -328,6 +328,22 @@ def _skip_block_tests(parser: md.Markdown) -> None:
         reference.run = run  # type: ignore[method-assign]
 
 
+def _skip_html_blocks(parser: md.Markdown) -> None:
+    """The raw-HTML preprocessor runs Python's HTMLParser over the whole text; a text with no
+    "<" and no "&" has no tag, comment or reference for it to find, and comes out unchanged
+    (the parser hands it all to handle_data, which keeps it as it is)."""
+    html_block = parser.preprocessors["html_block"]
+    stock_run = html_block.run
+
+    def run(lines: list[str]) -> list[str]:
+        for line in lines:
+            if "<" in line or "&" in line:
+                return stock_run(lines)
+        return lines
+
+    html_block.run = run  # type: ignore[method-assign]
+
+
 def _guarded_test(test: Any, needs: tuple[str, ...]) -> Any:
     def guarded(parent: Any, block: str) -> bool:
         for needed in needs:
@@ -365,6 +381,7 @@ def _parser() -> md.Markdown:
     # The same object with its settings (baselevel), with the skipping run().
     parser.treeprocessors["toc"].__class__ = _Toc
     _skip_block_tests(parser)
+    _skip_html_blocks(parser)
     return parser
 
 

@@ -75,6 +75,11 @@ _SKIPPED = object()  # another worker's page
 NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
+# Pages as they are made (REUSED: kept as they are), and a run of them with its number of posts.
+Pages = Iterator[tuple[str, bytes | Reused]]
+Segment = tuple[int, Callable[[], Pages]]
+
+
 @dataclass(frozen=True)
 class Share:
     """What a page worker sends back: its pages as staged, their keys and memo groups."""
@@ -276,7 +281,7 @@ class SiteRenderer:
             memo.owns = None
             self._share = None
 
-    def _first_segment(self, k: int, segments: list[tuple[int, Any]]) -> int:
+    def _first_segment(self, k: int, segments: list[Segment]) -> int:
         """The segment share k starts at: the one whose start is nearest to k/n of the way
         through the posts (share 0: the first)."""
         total = sum(posts for posts, _ in segments)
@@ -296,14 +301,14 @@ class SiteRenderer:
             # Media paths are content-addressed: the same path is the same bytes.
             yield path, REUSED if self.memo.reuse(path, path) else source
 
-    def html_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
+    def html_pages(self) -> Pages:
         for _posts, pages in self._segments():
             yield from pages()
 
-    def _segments(self) -> list[tuple[int, Callable[[], Iterator[tuple[str, bytes | Reused]]]]]:
+    def _segments(self) -> list[Segment]:
         """The HTML pages in order, in segments that page shares start at (_render_share):
         the index, each shift (with its number of posts), the team pages and the 404 page."""
-        segments: list[tuple[int, Callable[[], Iterator[tuple[str, bytes | Reused]]]]] = [
+        segments: list[Segment] = [
             (0, lambda: iter([self.page("index.html", "", self.index_context())]))
         ]
         for shift in self.shifts:
@@ -314,7 +319,7 @@ class SiteRenderer:
         segments.append((0, self._site_pages))
         return segments
 
-    def _site_pages(self) -> Iterator[tuple[str, bytes | Reused]]:
+    def _site_pages(self) -> Pages:
         for team_id in self.teams_with_posts():
             yield self.page("team.html", routes.team_url(team_id), self.team_context(team_id))
         yield self.page("404.html", "404.html", NOT_FOUND)

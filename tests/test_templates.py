@@ -69,3 +69,41 @@ def test_remembered_gettext_keeps_the_markup_type() -> None:
     assert html.render() == "a & b&lt;"
     assert text.render() == "a & b<"
     assert html.render() == "a & b&lt;"
+
+
+def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates escape `{{ … }}` output to plain text instead of Markup objects
+    (templates._escape_output); the example site, hostile posts and all, comes out the same
+    as with MarkupSafe's escape()."""
+    from conftest import contents, make_site, post_path, site_files
+
+    from followshift import build as build_module
+    from followshift.render import templates as templates_module
+
+    assert templates_module._escape_inner is not None  # MarkupSafe 3: the fast path is taken
+    hostile = {
+        post_path("zevenaar", "1915-vreemd.md"): (
+            '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
+            'author: "A <b>B</b> & C"\n---\n'
+            "Tekst met <em>html</em>, & en < en > en \"quotes\" en 'enkel'.\n"
+        ),
+    }
+    example = Path(__file__).resolve().parent.parent / "content"
+    outputs = []
+    for text_escape in (True, False):
+        monkeypatch.setattr(templates_module, "TEXT_ESCAPE", text_escape)
+        for name, root in (("example", example.parent), ("hostile", None)):
+            if root is None:
+                root = make_site(tmp_path / f"hostile-{text_escape}", site_files(hostile))
+            out = tmp_path / f"out-{name}-{text_escape}"
+            options = build_module.BuildOptions(
+                content=root / "content", out=out, now="2026-10-24T21:00", jobs=1
+            )
+            monkeypatch.setenv("FOLLOWSHIFT_CACHE", str(tmp_path / f"cache-{name}-{text_escape}"))
+            assert build_module.build(options).published
+            outputs.append(contents(out))
+    assert outputs[0] == outputs[2]
+    assert outputs[1] == outputs[3]
+    assert len(outputs[0]) > 50

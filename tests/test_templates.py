@@ -25,7 +25,16 @@ SOURCE = """\
 {% autoescape false %}{{ _("a & b") ~ "<" }}|{{ _("Posted %(when)s", when="<b>") }}
 {{ ngettext("%(num)d post", "%(num)d posts", 2) }}{% endautoescape %}
 {{ _("a & b") ~ "<" }}|{{ _("Photo by %(team)s at %(time)s", team="A&B", time="19:15") }}
+{{ _("Timeline") }}{{ gettext("Highlight") }}{{ _("no such text %%") }}{{ _("%(x)s") if false }}
 """
+
+# Templates that give `_` another meaning: their calls are not translations.
+SHADOWING = [
+    '{% macro _(s) %}[{{ s }}]{% endmacro %}{{ _("Skip to content") }}',
+    '{% for _ in [1] %}{{ _ }}{% endfor %}{{ _("Skip to content") }}',
+    '{% set gettext = "[{}]".format %}{{ gettext("Live") }}',
+    '{% macro m(_) %}{{ _("Live") }}{% endmacro %}{{ m("<{}>".format) }}',
+]
 
 
 def _stock_env(language: str) -> jinja2.Environment:
@@ -55,6 +64,28 @@ def test_remembered_gettext_renders_what_jinjas_own_renders(language: str) -> No
     assert first == stock.render()
     assert ours.render() == first  # now from memory
     assert first.startswith("Naar de inhoud|" if language == "nl" else "Skip to content|")
+
+
+@pytest.mark.parametrize("source", SHADOWING)
+def test_a_template_that_redefines_underscore_renders_as_with_jinja_alone(source: str) -> None:
+    theme = find_theme(Path("/nonexistent"), "default")
+    templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
+
+    assert (
+        templates.env.from_string(source).render() == _stock_env("nl").from_string(source).render()
+    )
+
+
+def test_literal_translations_are_compiled_into_the_template() -> None:
+    """`{{ _("…") }}` costs nothing per page: its translation is static text of the template."""
+    theme = find_theme(Path("/nonexistent"), "default")
+    templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
+    code = templates.env.compile(
+        '{{ _("Skip to content") }}|{{ _("Posted %(when)s", when=1) }}', raw=True
+    )
+
+    assert "'Naar de inhoud|'" in code
+    assert code.count("context.call(") == 1  # only the one with a variable
 
 
 def test_remembered_gettext_keeps_the_markup_type() -> None:

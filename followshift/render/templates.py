@@ -9,7 +9,9 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from jinja2 import nodes
 from jinja2.runtime import Context
+from jinja2.visitor import NodeTransformer
 
 from followshift.content.model import Status
 from followshift.diagnostics import SiteError
@@ -63,9 +65,76 @@ class _Environment(jinja2.Environment):
     """
 
     template_class = _Template
+    translate: Callable[[str], str] | None = None  # the catalog's gettext, once installed
 
     def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:  # type: ignore[override]
         return {**self.globals, **(d or {})}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.translate is not None and not _binds_gettext(tree):
+            tree = _FoldTranslations(self.translate).visit(tree)
+        return tree
+
+
+_GETTEXT_NAMES = ("_", "gettext")
+
+
+class _FoldTranslations(NodeTransformer):
+    """`{{ _("Text") }}`, a literal and nothing else, becomes its translation at compile time.
+
+    The catalog of an environment never changes, so the call's result is known when the
+    template is compiled; as a constant, Jinja puts it into the template's static text. A post
+    page has eleven of them: 1.8 us each at run time (a context call, the lookup, escaping),
+    a fifth of a post page. The output is what the call gives at run time, newstyle gettext's:
+    the translation `% {}`, marked safe when autoescaping. Only a call that is the whole of an
+    output expression is folded (inside a larger expression, Jinja's constant folding would
+    lose the safe mark); calls with variables, and any that would fail, stay as they are.
+    """
+
+    def __init__(self, translate: Callable[[str], str]) -> None:
+        self.translate = translate
+
+    def visit_Output(self, node: nodes.Output) -> nodes.Node:
+        node.nodes = [self._fold(child) for child in node.nodes]
+        return node
+
+    def _fold(self, child: nodes.Expr) -> nodes.Expr:
+        if not (
+            isinstance(child, nodes.Call)
+            and isinstance(child.node, nodes.Name)
+            and child.node.name in _GETTEXT_NAMES
+            and len(child.args) == 1
+            and isinstance(child.args[0], nodes.Const)
+            and type(child.args[0].value) is str
+            and not child.kwargs
+            and child.dyn_args is None
+            and child.dyn_kwargs is None
+        ):
+            return child
+        try:
+            text = self.translate(child.args[0].value) % {}
+        except (TypeError, ValueError, KeyError):
+            return child  # fails at run time, as it would have
+        folded = nodes.MarkSafeIfAutoescape(nodes.Const(text))
+        return folded.set_lineno(child.lineno)  # type: ignore[no-any-return]
+
+
+def _binds_gettext(tree: nodes.Template) -> bool:
+    """Whether the template gives `_` or `gettext` another meaning (a variable, a macro
+    argument, an import): then its calls are its own and are left alone."""
+    for name in tree.find_all(nodes.Name):
+        if name.name in _GETTEXT_NAMES and name.ctx != "load":
+            return True
+    for imported in tree.find_all((nodes.Import, nodes.FromImport)):
+        names = (
+            [imported.target]
+            if isinstance(imported, nodes.Import)
+            else [n if isinstance(n, str) else n[-1] for n in imported.names]
+        )
+        if any(n in _GETTEXT_NAMES for n in names):
+            return True
+    return any(m.name in _GETTEXT_NAMES for m in tree.find_all(nodes.Macro))
 
 
 class Templates:
@@ -90,6 +159,7 @@ class Templates:
         translations = load_translations(theme.locale_dirs, formatter.language)
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         _remember_gettext(self.env)
+        self.env.translate = translations.gettext  # before the first template is compiled
         filters: dict[str, Callable[..., Any]] = {
             "time": formatter.time,
             "date": formatter.date,

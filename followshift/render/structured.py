@@ -104,6 +104,14 @@ class Structured:
     def __init__(self, renderer: SiteRenderer) -> None:
         self.r = renderer
         self._last_text = ("", "")  # (html, its plain text): a post page needs it twice
+        self._feed_links: dict[tuple[str, str], FeedLink] = {}
+
+    def _feed_link(self, folder: str, title: str) -> FeedLink:
+        """feed_link(), made once per timeline: every post page of a shift links its feeds."""
+        link = self._feed_links.get((folder, title))
+        if link is None:
+            link = self._feed_links[folder, title] = feed_link(folder, title)
+        return link
 
     @cached_property
     def gettext(self) -> Gettext:
@@ -142,16 +150,16 @@ class Structured:
     def _post_page(self, post: PostView, shift: ShiftLike) -> PageMeta:
         title = headline(post, self.r.formatter)
         text = self._text(post)
-        image = self._post_image(post) if post.photos else self._default_image()
+        image = self._post_image(post) if post.photos else self._default_image
         return PageMeta(
             title=title,
             description=excerpt(text, DESCRIPTION_LENGTH) or self._alts(post) or title,
             type="article",
-            locale=self._locale(),
+            locale=self._locale,
             image=image,
             published=self.iso(post.time),
             modified=self.iso(post.modified),
-            feeds=(feed_link(shift.url, shift.title), self._site_feed()),
+            feeds=(self._feed_link(shift.url, shift.title), self._site_feed),
             json_ld=Markup("") if post.draft else json_ld(self.post_posting(post, shift)),
         )
 
@@ -164,7 +172,7 @@ class Structured:
         shown = syndicated(page.posts, len(page.posts)) if page is not None else []
         updates = shown[:LIVE_BLOG_UPDATES]
         with_photo = next((p for p in shown if p.photos), None)
-        image = self._post_image(with_photo) if with_photo else self._default_image()
+        image = self._post_image(with_photo) if with_photo else self._default_image
         description = _description(shift) or config.description or title
         published = self.iso(shift.start)
         modified = self.iso(max((p.modified for p in updates), default=shift.start))
@@ -176,28 +184,28 @@ class Structured:
             title=title,
             description=excerpt(description, DESCRIPTION_LENGTH),
             type="article",
-            locale=self._locale(),
+            locale=self._locale,
             image=image,
             published=published,
             modified=modified,
-            feeds=(feed_link(url, title), self._site_feed()),
+            feeds=(self._feed_link(url, title), self._site_feed),
             json_ld=blog,
         )
 
     def _team_page(self, team: TeamView, posts: Sequence[PostView]) -> PageMeta:
         config = self.r.site.config
         newest = syndicated((p for p in posts if p.photos), 1)
-        image = self._post_image(newest[0]) if newest else self._default_image()
+        image = self._post_image(newest[0]) if newest else self._default_image
         about = " · ".join(part for part in (team.name, team.region) if part)
         return PageMeta(
             title=team.name,
             description=excerpt(config.description or about, DESCRIPTION_LENGTH),
             type="website",
-            locale=self._locale(),
+            locale=self._locale,
             image=image,
             published="",
             modified="",
-            feeds=(self._site_feed(),),
+            feeds=(self._site_feed,),
             json_ld=Markup(""),
         )
 
@@ -208,11 +216,11 @@ class Structured:
             title=title,
             description=excerpt(config.description or config.title, DESCRIPTION_LENGTH),
             type="website",
-            locale=self._locale(),
-            image=self._default_image(),
+            locale=self._locale,
+            image=self._default_image,
             published="",
             modified="",
-            feeds=(self._site_feed(),),
+            feeds=(self._site_feed,),
             json_ld=Markup(""),
         )
 
@@ -243,8 +251,8 @@ class Structured:
             "coverageEndTime": self.iso(shift.end),
             "datePublished": self.iso(shift.start),
             "dateModified": modified,
-            "author": self._publisher(),
-            "publisher": self._publisher(),
+            "author": self._publisher,
+            "publisher": self._publisher,
         }
         if image:
             data["image"] = image.url
@@ -274,7 +282,7 @@ class Structured:
         data["inLanguage"] = self.r.site.config.language
         if len(post.photos) > 1:
             data["image"] = [self.base + photo.og for photo in post.photos]
-        data["publisher"] = self._publisher()
+        data["publisher"] = self._publisher
         data["isPartOf"] = {
             "@type": "LiveBlogPosting",
             "@id": self.base + shift.url,
@@ -289,6 +297,7 @@ class Structured:
             return {"@type": "Person", "name": post.author, "affiliation": team}
         return team
 
+    @cached_property
     def _publisher(self) -> dict[str, Any]:
         config = self.r.site.config
         return {"@type": "Organization", "name": config.title, "url": config.base_url}
@@ -301,6 +310,7 @@ class Structured:
             self.base + photo.og, photo_alt(photo, post, self.gettext, self.r.formatter)
         )
 
+    @cached_property
     def _default_image(self) -> ShareImage | None:
         path = self.r.assets.get(SHARE_IMAGE)
         if path is None:  # a theme without one: a summary card, no image
@@ -318,9 +328,11 @@ class Structured:
             self._last_text = (post.html, text)
         return text
 
+    @cached_property
     def _site_feed(self) -> FeedLink:
         return feed_link("", self.r.site.config.title)
 
+    @cached_property
     def _locale(self) -> str:
         language = self.r.site.config.language
         return OG_LOCALES.get(language, language)

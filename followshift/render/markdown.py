@@ -252,6 +252,25 @@ class _SkippingInline(InlineProcessor):
         for name, needs in self.TRIGGERS.items():
             if name in patterns:
                 self._triggers[patterns.get_index_for_name(name)] = needs
+        # Any trigger of any pattern; None when a pattern has none (it is always tried).
+        self._anything: re.Pattern[str] | None = None
+        if None not in self._triggers:
+            every = sorted({n for needs in self._triggers if needs for n in needs})
+            self._anything = re.compile("|".join(map(re.escape, every)))
+
+    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
+        """The stock pass, unless no text or tail in the tree has a trigger of any pattern:
+        then the stock pass would hand every piece back unchanged, after walking the tree,
+        mapping its parents and rebuilding each text (about 40 us a post, for the half of the
+        posts that have nothing for smarty)."""
+        anything = self._anything
+        if anything is None:
+            return super().run(tree, ancestors)
+        for element in tree.iter():
+            text, tail = element.text, element.tail
+            if (text and anything.search(text)) or (tail and anything.search(tail)):
+                return super().run(tree, ancestors)
+        return tree
 
     # The stock method is private (name-mangled); tests check that this still overrides it.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:

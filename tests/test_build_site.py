@@ -237,3 +237,25 @@ def test_quiet_prints_errors_only_and_verbose_adds_timings(tmp_path: Path, run: 
     assert "built" not in quiet.stderr
     assert "warning:" in verbose.stderr
     assert "timings:" in verbose.stderr
+
+
+def test_reading_ahead_is_only_a_hint(tmp_path: Path) -> None:
+    """read_ahead (posix_fadvise where it exists) returns at once whatever it is given: a
+    missing file, a folder, a named pipe that no one writes to, a file without read access."""
+    import os
+
+    from followshift.content.files import read_ahead
+
+    post = tmp_path / "1915-post.md"
+    post.write_text("Tekst.\n", encoding="utf-8")
+    locked = tmp_path / "1916-dicht.md"
+    locked.write_text("Dicht.\n", encoding="utf-8")
+    locked.chmod(0)
+    paths = [post, tmp_path / "1917-weg.md", tmp_path, locked]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "1918-pijp.md")
+        paths.append(tmp_path / "1918-pijp.md")
+
+    read_ahead(paths)
+
+    assert post.read_text(encoding="utf-8") == "Tekst.\n"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"})
@@ -50,6 +52,34 @@ def photo_owner(stem: str, post_stems: set[str]) -> tuple[str, int] | None:
     if match and match[1] in post_stems:
         return match[1], int(match[2])
     return None
+
+
+_WILLNEED = getattr(os, "POSIX_FADV_WILLNEED", None)  # Linux and most Unixes; not Windows, macOS
+
+
+def read_ahead(paths: Iterable[Path]) -> None:
+    """Asks the system to start loading these files into memory now, all at once; reading them
+    one by one afterwards finds them there. Only a hint (posix_fadvise WILLNEED; nothing where
+    it does not exist), and it returns at once: the system reads in the background.
+
+    A file that is not in memory is otherwise read only when the reader gets to it, one at a
+    time: after a reboot, or on a machine whose file cache is small, reading 10,000 posts took
+    1.4-1.5 s on this project's VM, and 0.5 s with the files of each team folder asked for
+    first. When they are in memory already it costs 4 us a file.
+    """
+    if _WILLNEED is None:
+        return
+    for path in paths:
+        try:  # O_NONBLOCK: a named pipe posing as a post must not hang the build here
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            continue  # the reader reports it
+        try:
+            os.posix_fadvise(fd, 0, 0, _WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def read_text(path: Path) -> str:

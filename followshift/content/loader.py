@@ -22,6 +22,7 @@ from followshift.content.files import (
     is_temporary,
     name_from_id,
     photo_owner,
+    read_ahead,
     slugify,
 )
 from followshift.content.model import Order, Post, Shift, Site, Team
@@ -266,6 +267,8 @@ def _read_team_folder(
         posts.append(post)
 
     sources: list[str] = []
+    # The files the cache cannot answer for are read below: have the system load them at once.
+    read_ahead(path for path in post_files.values() if str(path) not in cache.entries)
     for stem in sorted(post_files):
         photos = [p for _, p in sorted(by_post[stem], key=lambda item: (item[0], item[1].name))]
         source = post_files[stem]

@@ -227,8 +227,16 @@ SMARTY_TRIGGERS: dict[str, tuple[str, ...]] = {
         )
     },
 }
+
+
+def _any_of(triggers: Iterable[tuple[str, ...] | None]) -> re.Pattern[str]:
+    """An expression that finds any of these triggers in a text."""
+    every = sorted({needed for needs in triggers if needs for needed in needs})
+    return re.compile("|".join(map(re.escape, every)))
+
+
 # Every pattern of smarty matches one of these: a text without any is left as it is.
-_SMARTY_TRIGGER = re.compile(r"['\"]|--|\.\.\.")
+_SMARTY_TRIGGER = _any_of(SMARTY_TRIGGERS.values())
 
 
 class _SkippingInline(InlineProcessor):
@@ -253,10 +261,7 @@ class _SkippingInline(InlineProcessor):
             if name in patterns:
                 self._triggers[patterns.get_index_for_name(name)] = needs
         # Any trigger of any pattern; None when a pattern has none (it is always tried).
-        self._anything: re.Pattern[str] | None = None
-        if None not in self._triggers:
-            every = sorted({n for needs in self._triggers if needs for n in needs})
-            self._anything = re.compile("|".join(map(re.escape, every)))
+        self._anything = None if None in self._triggers else _any_of(self._triggers)
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         """The stock pass, unless no text or tail in the tree has a trigger of any pattern:
@@ -276,6 +281,8 @@ class _SkippingInline(InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
+        if self._anything is not None and self._anything.search(data) is None:
+            return data  # most pieces of text: nothing any pattern needs
         patterns, triggers = self.inlinePatterns, self._triggers
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         count = len(patterns)
@@ -302,15 +309,7 @@ class _MainInline(_SkippingInline):
 
 
 class _SmartyInline(_SkippingInline):
-    """smarty's pass, which also leaves a piece of text at once when none of its patterns can
-    match (most pieces have no quote, dash or ellipsis at all)."""
-
     TRIGGERS = SMARTY_TRIGGERS
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if _SMARTY_TRIGGER.search(data) is None:
-            return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
 
 
 # The same for block processors, by their registered names: the test of each cannot be true for

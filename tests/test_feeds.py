@@ -437,3 +437,50 @@ def test_str_split_and_regex_agree_on_what_whitespace_is() -> None:
     for code in range(0x110000):
         char = chr(code)
         assert char.isspace() == bool(space.match(char)), hex(code)
+
+
+def _atom_entry_by_elementtree(item: Any) -> str:
+    """What _atom_entry() gave before it wrote the entry itself: ElementTree, indented."""
+    from xml.etree import ElementTree as ET
+
+    from followshift.render.feeds import _xml
+
+    def add(parent: Any, tag: str, text: str | None = None, **attributes: str) -> Any:
+        element = ET.SubElement(parent, tag, {k: _xml(v) for k, v in attributes.items()})
+        if text is not None:
+            element.text = _xml(text)
+        return element
+
+    element = ET.Element("entry")
+    add(element, "id", item.id)
+    add(element, "title", item.title)
+    add(element, "link", rel="alternate", type="text/html", href=item.id)
+    if item.image:
+        add(element, "link", rel="enclosure", type="image/jpeg", href=item.image)
+    add(element, "published", item.published)
+    add(element, "updated", item.updated)
+    author = add(element, "author")
+    add(author, "name", item.author)
+    add(author, "uri", item.author_url)
+    add(element, "category", term=item.team_id, label=item.team_name)
+    add(element, "content", item.content_html, type="html")
+    ET.indent(element, space=" ", level=1)
+    return ET.tostring(element, encoding="unicode")
+
+
+def test_an_atom_entry_is_written_as_elementtree_writes_it() -> None:
+    """Entries are written directly (8 µs instead of ElementTree's 60): the same text, for
+    every character XML escapes or cannot carry, in text and in attributes, and empty."""
+    import random
+    from dataclasses import fields
+
+    from followshift.render.feeds import Entry, _atom_entry
+
+    rng = random.Random(20261122)
+    alphabet = ["&", "<", ">", '"', "'", "\r", "\n", "\t", "\x00", "\x0b", "\ufffe", "]]>",
+                "&amp;", "é", "’", " ", "a", "<p>", "</p>", "\u2028", "\U0001f46e"]  # fmt: skip
+    names = [f.name for f in fields(Entry)]
+    for _ in range(2000):
+        values = {n: "".join(rng.choices(alphabet, k=rng.choice([0, 1, 3, 12]))) for n in names}
+        item = Entry(**values)
+        assert _atom_entry.__wrapped__(item) == _atom_entry_by_elementtree(item), item

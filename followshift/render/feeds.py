@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -335,22 +336,42 @@ def atom(feed: Feed, r: SiteRenderer) -> bytes:
 
 @functools.lru_cache(maxsize=1 << 13)
 def _atom_entry(item: Entry) -> str:
-    """One <entry>, indented as atom() places it in the feed (one level deep), without tail."""
-    element = ET.Element("entry")
-    _add(element, "id", item.id)
-    _add(element, "title", item.title)
-    _add(element, "link", rel="alternate", type="text/html", href=item.id)
-    if item.image:
-        _add(element, "link", rel="enclosure", type="image/jpeg", href=item.image)
-    _add(element, "published", item.published)
-    _add(element, "updated", item.updated)
-    author = _add(element, "author")
-    _add(author, "name", item.author)
-    _add(author, "uri", item.author_url)
-    _add(element, "category", term=item.team_id, label=item.team_name)
-    _add(element, "content", item.content_html, type="html")
-    ET.indent(element, space=" ", level=1)
-    return ET.tostring(element, encoding="unicode")
+    """One <entry>, laid out and escaped as ElementTree writes it after ET.indent() in atom()
+    (one level deep, without tail): the feed's other elements come from ElementTree, so
+    the file reads as one. Written directly because a feed's entries are most of its work:
+    ElementTree's pure-Python serialiser took 60 µs an entry, this takes 8 µs (a test
+    compares the two on hostile entries)."""
+    lines = [
+        _leaf("id", item.id),
+        _leaf("title", item.title),
+        _leaf("link", rel="alternate", type="text/html", href=item.id),
+        *(
+            [_leaf("link", rel="enclosure", type="image/jpeg", href=item.image)]
+            if item.image
+            else []
+        ),
+        _leaf("published", item.published),
+        _leaf("updated", item.updated),
+        "<author>",
+        " " + _leaf("name", item.author),
+        " " + _leaf("uri", item.author_url),
+        "</author>",
+        _leaf("category", term=item.team_id, label=item.team_name),
+        _leaf("content", item.content_html, type="html"),
+    ]
+    return "<entry>\n  " + "\n  ".join(lines) + "\n </entry>"
+
+
+# ElementTree's escaping of an attribute value, beyond & < > (xml.sax.saxutils.escape).
+_ATTRIBUTE = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
+def _leaf(tag: str, text: str = "", **attributes: str) -> str:
+    """An element without children as ElementTree writes it: `<tag a="v">text</tag>`, or
+    `<tag a="v" />` when it has no text."""
+    attrs = "".join(f' {k}="{escape(_xml(v), _ATTRIBUTE)}"' for k, v in attributes.items())
+    text = _xml(text)
+    return f"<{tag}{attrs}>{escape(text)}</{tag}>" if text else f"<{tag}{attrs} />"
 
 
 # NUL never reaches XML text (_xml drops it), so no entry can look like a placeholder.
@@ -361,6 +382,8 @@ _PLACEHOLDER = re.compile("<entry>\x00(\\d+)\x00</entry>")
 
 
 def json_feed(feed: Feed, r: SiteRenderer) -> bytes:
+    """Compact JSON: a feed is read by programs, and the C encoder that writes it without
+    indentation is several times faster than the pure-Python one that indents."""
     config = r.site.config
     page = config.base_url + feed.folder
     data: dict[str, Any] = {
@@ -375,22 +398,9 @@ def json_feed(feed: Feed, r: SiteRenderer) -> bytes:
         data["favicon"] = config.base_url + r.assets["favicon.svg"]
     data["authors"] = [{"name": config.title, "url": config.base_url}]
     data["language"] = config.language
-    # As with Atom, each item is serialised once and put in its place (two levels deep).
-    data["items"] = _ITEMS
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-    items = ",\n  ".join(_json_item_text(item) for item in feed.entries)
-    text = text.replace(_ITEMS_JSON, f'"items": [\n  {items}\n ]' if items else '"items": []', 1)
+    data["items"] = [_json_item(item) for item in feed.entries]
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
-
-
-_ITEMS = "\x00items\x00"  # no text of a feed has NUL (the reader drops it)
-_ITEMS_JSON = '"items": ' + json.dumps(_ITEMS)
-
-
-@functools.lru_cache(maxsize=1 << 13)
-def _json_item_text(item: Entry) -> str:
-    """One item as json_feed() places it: json.dumps(indent=1), each line two levels deeper."""
-    return json.dumps(_json_item(item), ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
 def _json_item(item: Entry) -> dict[str, Any]:

@@ -69,6 +69,21 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A new file, never one already there: open(path, "xb") without the Python file objects around
+# the descriptor, which cost ~5 of the ~23 us of writing a page to a RAM disk.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write_new(path: str, data: bytes) -> None:
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _sha256_file(path: Path) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with path.open("rb") as f:
@@ -287,8 +302,7 @@ class Output:
                 except FileExistsError:
                     pass  # by another worker; open() below fails if it is a file
                 self._tree_dirs.add(folder)
-            with open(target, "xb") as handle:
-                handle.write(data)
+            _write_new(target, data)
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             return False
         return True

@@ -87,13 +87,17 @@ def register(templates: Templates, renderer: SiteRenderer) -> None:
     templates.page_meta = Structured(renderer).page_meta
 
 
+# json.dumps() with any option makes a new encoder per call: a third of the time for a post's.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON that is safe inside `<script type="application/ld+json">`.
 
     `<`, `>` and `&` only occur inside JSON strings, where their \\u escapes mean the same, so
     no `</script>` or `<!--` can end or bend the element, whatever an officer typed.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(data)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

@@ -270,7 +270,8 @@ class Output:
     def prepare(self, relpath: str, data: bytes) -> Prepared:
         """Stages the bytes of one output in the staging folder, unless the file on disk already
         has them. Touches nothing but the staging folder, so forked workers may call it; the
-        result goes to add(), in the parent."""
+        result goes to add(), in the parent, with the same path (which is checked here)."""
+        _check_relpath(relpath)
         sha = sha256_bytes(data)
         if self._old.get(relpath) == sha:
             # Trust the manifest plus the size instead of reading every file back.
@@ -280,7 +281,7 @@ class Output:
         if not self._staging_made:  # once, not once a page (a fork inherits the flag)
             self._staging.mkdir(parents=True, exist_ok=True)
             self._staging_made = True
-        if self._fresh and self._place(_check_relpath(relpath), data):
+        if self._fresh and self._place(relpath, data):
             return Prepared(sha, None, placed=True)
         name = f"{os.getpid()}-{next(self._names)}"
         with (self._staging / name).open("xb") as handle:
@@ -310,11 +311,13 @@ class Output:
     def add(self, relpath: str, data: bytes | Path | Prepared) -> None:
         """Stages one output: bytes, a Path whose bytes are copied at commit, or what
         prepare() made of bytes."""
-        if not isinstance(data, _Kept):  # a kept path was checked when the manifest was read
-            _check_relpath(relpath)
+        # Checked by prepare(), or when the manifest was read (a kept path).
         if isinstance(data, bytes):
             data = self.prepare(relpath, data)
-        elif not isinstance(data, Path | Prepared | _Kept):
+        elif isinstance(data, Path):
+            _check_relpath(relpath)
+        elif not isinstance(data, Prepared | _Kept):
+            _check_relpath(relpath)
             raise TypeError(f"output data for {relpath!r} must be bytes or Path")
         if isinstance(self._staged.get(relpath), _Kept):
             raise DuplicateOutputError(f"two outputs want to write {relpath!r}")
@@ -327,15 +330,19 @@ class Output:
             raise DuplicateOutputError(f"outputs {other!r} and {relpath!r} differ only in case")
         if key in self._dirs:
             raise OutputError(f"output {relpath!r} is also the folder of {self._dirs[key]!r}")
-        parts = key.split("/")
-        folders = ["/".join(parts[:i]) for i in range(1, len(parts))]
-        for folder in folders:
+        # The folders it lies in, up to the first one known already: that one's own were
+        # checked and recorded when it was, and no file was staged under a known folder's name.
+        folders = []
+        folder = key.rpartition("/")[0]
+        while folder and folder not in self._dirs:
             if folder in self._keys:
                 raise OutputError(f"output {relpath!r} lies inside file {self._keys[folder]!r}")
+            folders.append(folder)
+            folder = folder.rpartition("/")[0]
         self._staged[relpath] = data
         self._keys[key] = relpath
         for folder in folders:
-            self._dirs.setdefault(folder, relpath)
+            self._dirs[folder] = relpath
 
     def can_keep(self, relpath: str) -> bool:
         """Whether the old manifest lists `relpath` and it is still a file on disk."""

@@ -311,7 +311,8 @@ class Output:
     def add(self, relpath: str, data: bytes | Path | Prepared) -> None:
         """Stages one output: bytes, a Path whose bytes are copied at commit, or what
         prepare() made of bytes."""
-        # Checked by prepare(), or when the manifest was read (a kept path).
+        # The path of bytes is checked by prepare() below, of a Prepared by the prepare() that
+        # made it (for the same path), of a kept file when the manifest was read.
         if isinstance(data, bytes):
             data = self.prepare(relpath, data)
         elif isinstance(data, Path):

@@ -22,7 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
-from common import Run, hugo_binary, measure  # shared with bench/text (bench/common.py)
+from common import (  # shared with bench/text (bench/common.py)
+    Run,
+    compile_followshift,
+    hugo_binary,
+    measure,
+)
 from make_corpus import make_photo
 
 WIDTHS = (480, 960, 1600)
@@ -106,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     fs_cmd = [sys.executable, "-m", "followshift", "build", "-q", "--content", str(content),
               "--out", str(out), "--now", NOW]  # fmt: skip
 
+    compile_followshift()
     results: dict[str, list[Run]] = {"followshift cold": [], "followshift warm": []}
     if hugo:
         results |= {"hugo cold": [], "hugo warm": []}

@@ -45,6 +45,7 @@ from common import (  # noqa: E402
     CommandFailed,
     Result,
     Run,
+    compile_followshift,
     eleventy_command,
     find,
     followshift_command,
@@ -222,6 +223,7 @@ def run_size(
     tools, missing = tools_for(sites, wanted)
     report.notes += [f"{label}: {note}" for note in missing]
     warm_page_cache(sites, tools)
+    compile_followshift()
     report.notes.append(
         f"{label}: {len(corpus.posts)} posts in {len(corpus.shifts)} shifts "
         f"({', '.join(str(sum(p.shift == s.id for p in corpus.posts)) for s in corpus.shifts)} "

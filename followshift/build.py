@@ -8,6 +8,7 @@ reported.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from followshift import __version__, parallel
@@ -127,16 +129,8 @@ class BuildState:
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     output: Output | None = None  # the output folder as last committed (Output.reopen)
 
-    def __getstate__(self) -> dict[str, object]:
-        return {
-            "reads": self.reads,
-            "markdown": self.markdown,
-            "page_keys": self.page_keys,
-            "page_groups": self.page_groups,
-        }
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(**state)  # type: ignore[misc]
+    # The state file begun by snapshot(), and how many Markdown entries it holds.
+    _begun: tuple[Path, int] | None = field(default=None, repr=False)
 
     @staticmethod
     def path(cache: Path, out: Path) -> Path:
@@ -145,28 +139,72 @@ class BuildState:
 
     @classmethod
     def load(cls, cache: Path, out: Path) -> BuildState:
+        """The state `save` wrote: three pickles in a row (the version; the reads and the
+        Markdown; the page keys and groups)."""
         try:
             with cls.path(cache, out).open("rb") as handle:
-                version, state = pickle.load(handle)
-            if version == _STATE_VERSION and isinstance(state, BuildState):
-                return state
+                if pickle.load(handle) != _STATE_VERSION:
+                    return cls()
+                reads, markdown = pickle.load(handle)
+                page_keys, page_groups = pickle.load(handle)
+            if isinstance(reads, ReadCache) and all(
+                isinstance(d, dict) for d in (markdown, page_keys, page_groups)
+            ):
+                return cls(reads, markdown, page_keys, page_groups)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             pass  # no or unreadable state: do everything, as a cold build would
         return cls()
 
-    def save(self, cache: Path, out: Path) -> None:
+    def snapshot(self, cache: Path, out: Path) -> None:
+        """Begins the state file: its large part, the read posts and their Markdown (16 MB and
+        0.15 s at 10,000 posts), in a temporary file that `save` completes.
+
+        A cold build calls it while its workers render pages, where its time is shared with
+        them (they draw pages as they go, see pages._Claims), instead of after the last page,
+        where only one core works. Written to disk, not kept in memory: at 50,000 posts it
+        would raise the build's peak memory by 80 MB. If it cannot be written, save() tries
+        again and reports why."""
+        with contextlib.suppress(OSError):
+            self._begin(cache, out)
+
+    def _begin(self, cache: Path, out: Path) -> None:
+        self.drop_snapshot()
         target = self.path(cache, out)
-        target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with temp.open("wb") as handle:
-            pickle.dump((_STATE_VERSION, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, target)
+        temp.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with temp.open("wb") as handle:
+                pickle.dump(_STATE_VERSION, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                data = (self.reads, self.markdown)
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        self._begun = (temp, len(self.markdown))
+
+    def save(self, cache: Path, out: Path) -> None:
+        if self._begun is None or self._begun[1] != len(self.markdown):  # Markdown added since
+            self._begin(cache, out)
+        assert self._begun is not None
+        temp, self._begun = self._begun[0], None
+        with temp.open("ab") as handle:
+            keys = (self.page_keys, self.page_groups)
+            pickle.dump(keys, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.path(cache, out))
+
+    def drop_snapshot(self) -> None:
+        """Removes a state file snapshot() began and save() did not complete."""
+        if self._begun is not None:
+            with contextlib.suppress(OSError):
+                self._begun[0].unlink()
+            self._begun = None
 
 
 ONE_OFF_THRESHOLD = 5000  # see build()
 
 # The state is pickled: any change to followshift's code may change what it means.
-_STATE_VERSION = f"{__version__}-3"
+_STATE_VERSION = f"{__version__}-4"
 
 
 def build(
@@ -200,20 +238,35 @@ def _build(
     state: BuildState | None,
 ) -> BuildResult:
     result = BuildResult()
-    diags = result.diagnostics
     kept = state.output if state is not None else None
     try:  # the output folder is checked before anything is read
         output = Output.reopen(kept, options.out) if options.write else None
     except OutputError as exc:
         raise OutputFolderError(str(exc)) from None
     watching = state is not None  # watch keeps its state in memory between rebuilds
-    persistent = state is None and output is not None
     if state is None:
         state = (
             BuildState.load(cache_dir(options.content.parent), options.out)
             if output
             else BuildState()
         )
+    try:
+        return _run(options, progress, state, result, output, watching)
+    finally:
+        state.drop_snapshot()  # begun by a build that failed or had nothing new to save
+
+
+def _run(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+    state: BuildState,
+    result: BuildResult,
+    output: Output | None,
+    watching: bool,
+) -> BuildResult:
+    """The build itself: read, render, write, save the state (see _build)."""
+    diags = result.diagnostics
+    persistent = not watching and output is not None
     try:
         markdown_entries = len(state.markdown)
         markdown = MarkdownRenderer(state.markdown)
@@ -253,6 +306,9 @@ def _build(
             articles=state.articles if watching else None,
             watching=watching,
             templates=state.templates,  # type: ignore[arg-type]
+            meanwhile=(
+                partial(state.snapshot, cache_dir(site.root), options.out) if persistent else None
+            ),
         )
         # Rendered files are staged (written to the staging folder) as they come, so the
         # site is never held in memory; commit() below puts them in place.

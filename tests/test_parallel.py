@@ -5,6 +5,7 @@ a template error in a worker is reported like any other; nothing is left in the 
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from followshift import parallel
+from followshift.build import BuildState
 from followshift.output import STAGING_NAME
 from followshift.render.markdown import MarkdownRenderer, Prefetch, render_markdown
 from followshift.render.markdown import _key as markdown_key
@@ -126,6 +128,40 @@ def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
     assert "Traceback" not in log
     assert contents(root / "site") == before
     assert not (root / "site" / STAGING_NAME).exists()
+    # The build state begun while the workers rendered (BuildState.snapshot) is not left behind.
+    assert [p.name for p in (root / "cache-site" / "state").iterdir()] == [state_name(root)]
+
+
+def state_name(root: Path) -> str:
+    return BuildState.path(root / "cache-site", root / "site").name
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "old format"])
+def test_a_damaged_build_state_means_a_full_build_of_the_same_site(
+    tmp_path: Path, run: Run, damage: str
+) -> None:
+    """The state a build leaves for the next (written in two steps by a build with workers) is
+    only a shortcut: damaged, the next build does everything, without a word, and publishes
+    the same site."""
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    before = contents(root / "site")
+    state = root / "cache-site" / "state" / state_name(root)
+    data = state.read_bytes()
+    state.write_bytes(
+        {
+            "truncated": data[: len(data) // 2],
+            "garbage": b"not a pickle" + data[12:],
+            "old format": pickle.dumps(("0.0.1-3", {"reads": None})),
+        }[damage]
+    )
+
+    code, log = build(run, root, "site", 2)
+
+    assert code == 0 and "Traceback" not in log
+    assert "2 processes" in log and "; 0 files rendered" not in log  # everything again
+    assert contents(root / "site") == before
+    assert "; 0 files rendered" in build(run, root, "site", 2)[1]  # a good state again
 
 
 def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path, run: Run) -> None:
@@ -162,6 +198,7 @@ def test_markdown_read_early_is_rendered_by_a_worker_as_by_the_build(tmp_path: P
 KILLED_WORKER = """
 import os, signal, sys
 from followshift import parallel
+from followshift.build import BuildState
 from followshift.diagnostics import SiteError
 
 def task(k):

@@ -63,6 +63,9 @@ class RenderOptions:
     digests: Digests | None = None
     articles: dict[bytes, str] | None = None
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
+    # Work of the build process's own, done while forked workers render the pages, where
+    # its time is shared with them (BuildState.snapshot).
+    meanwhile: Callable[[], object] | None = None
 
 
 # Stand for a page's `root` and the heading's tag name in article HTML rendered once per build
@@ -211,6 +214,8 @@ class SiteRenderer:
         self._counters = [parallel.Counter() for _ in self._segments()]
         workers = parallel.Forked(self._render_share, self.options.jobs)
         try:
+            if self.options.meanwhile is not None:
+                self.options.meanwhile()
             yield from self.asset_bytes.items()
             yield from self.media_files()
             yield from self._other_files()

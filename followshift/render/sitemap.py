@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from followshift.render import routes
 from followshift.render.memo import REUSED, Reused
@@ -42,7 +42,7 @@ def _lines(r: SiteRenderer, base: str, entries: list[tuple[str, datetime | None]
     lines = []
     for url, modified in entries:
         lastmod = f"<lastmod>{r.formatter.iso(modified)}</lastmod>" if modified else ""
-        lines.append(f"<url><loc>{escape(base + url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{html.escape(base + url, quote=False)}</loc>{lastmod}</url>")
     return lines
 
 

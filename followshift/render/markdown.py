@@ -89,11 +89,22 @@ class MarkdownRenderer:
 
     def __init__(self, memory: dict[bytes, str] | None = None) -> None:
         self.memory = memory if memory is not None else {}
+        # Each text's digest, by the text: a post's body is looked up three times in a cold
+        # build (by the prefetch, render_all and its view), and hashing it again cost 3 us
+        # each time, in the build's serial parts; a str remembers its own hash(). One build's
+        # texts only: a renderer lives for one build.
+        self._keys: dict[str, bytes] = {}
+
+    def key(self, text: str) -> bytes:
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = _key(text)
+        return key
 
     def __call__(self, text: str) -> str:
         if not text.strip():
             return ""
-        key = _key(text)
+        key = self.key(text)
         html = self.memory.get(key)
         if html is None:
             html = self.memory[key] = render_markdown(text)
@@ -104,9 +115,8 @@ class MarkdownRenderer:
         of them to be worth it (a cold build); otherwise __call__ renders each when asked."""
         from followshift import parallel
 
-        todo = {_key(text): text for text in texts if text.strip()}
-        for key in [key for key in todo if key in self.memory]:
-            del todo[key]
+        memory, key = self.memory, self.key
+        todo = {k: text for text in texts if text.strip() and (k := key(text)) not in memory}
         if jobs < 2 or len(todo) < parallel.MIN_TEXTS:
             return
         keys, sources = list(todo), list(todo.values())
@@ -132,6 +142,7 @@ class Prefetch:
         from followshift import parallel
 
         self._memory = renderer.memory
+        self._key = renderer.key
         self._on = jobs > 1 and parallel.can_fork() and not renderer.memory
         self._pool: Any = None
         self._batch: list[str] = []
@@ -168,7 +179,7 @@ class Prefetch:
         finished = False
         try:
             for texts, result in self._sent:
-                self._memory.update(zip(map(_key, texts), result.result(), strict=True))
+                self._memory.update(zip(map(self._key, texts), result.result(), strict=True))
             finished = True
         except Exception:  # BrokenProcessPool, or anything the worker raised: only a head start
             pass

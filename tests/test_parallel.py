@@ -5,6 +5,7 @@ a template error in a worker is reported like any other; nothing is left in the 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
@@ -193,6 +194,22 @@ def test_markdown_read_early_is_rendered_by_a_worker_as_by_the_build(tmp_path: P
     for post in posts[: len(renderer.memory)]:
         assert renderer.memory[markdown_key(post.body)] == render_markdown(post.body)
     assert not multiprocessing.active_children()  # the worker has ended
+
+
+def test_markdown_left_after_reading_is_shared_by_the_build_and_a_worker() -> None:
+    """render_all: the build process first does its own work (`meanwhile`, once, in itself),
+    then both processes draw runs of texts until none is left; every text is rendered as
+    the build would render it."""
+    renderer = MarkdownRenderer({})
+    texts = [f'Bericht **{i}** -- "rustig"... [meer](https://x.nl/{i})' for i in range(500)]
+    called: list[int] = []
+    renderer.render_all(texts, 2, meanwhile=lambda: called.append(os.getpid()))
+
+    assert called == [os.getpid()]
+    assert len(renderer.memory) == len(texts) > parallel.MIN_TEXTS
+    for text in texts:
+        assert renderer.memory[markdown_key(text)] == render_markdown(text)
+    assert not multiprocessing.active_children()
 
 
 KILLED_WORKER = """

@@ -138,3 +138,24 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert len(outputs[0]) > 50
+
+
+def test_preloading_skips_templates_that_do_not_compile_and_render_still_reports_them(
+    tmp_path: Path,
+) -> None:
+    """A build compiles the whole theme ahead (Templates.preload). A broken file that no page
+    uses must stay harmless; one that a page uses is reported when it renders, as before."""
+    from followshift.diagnostics import SiteError
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/oud.html").write_text("{% if %}\n")
+    (tmp_path / "templates/notities.html").write_bytes(b"\xff\xfe not UTF-8")
+    theme = find_theme(tmp_path, "default", tmp_path / "site.yaml", None)
+    templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
+
+    templates.preload()
+
+    assert templates.render("_headers", {}).strip()
+    with pytest.raises(SiteError) as raised:
+        templates.render("oud.html", {})
+    assert raised.value.diagnostic.path == tmp_path / "templates/oud.html"

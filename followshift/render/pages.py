@@ -140,7 +140,7 @@ class SiteRenderer:
         self.theme = theme
         self.views = options.views or ViewCache()
         if options.markdown is not None and options.jobs > 1:
-            options.markdown.render_all(self._texts(), options.jobs)
+            options.markdown.render_all(self._texts(), options.jobs, self.templates.preload)
         self.teams, self.shifts = site_views(
             site, options.now, options.drafts, options.photos, options.markdown, self.views
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -175,6 +176,14 @@ class Templates:
         self.page_meta: Callable[..., Any] = _unset
         self.env.globals["article"] = lambda *args, **kwargs: self.article(*args, **kwargs)
         self.env.globals["page_meta"] = lambda *args, **kwargs: self.page_meta(*args, **kwargs)
+
+    def preload(self) -> None:
+        """Compiles every template of the theme now, rather than when a page first needs it:
+        0.13 s for the default theme, which each page worker otherwise spent again after its
+        fork. One that does not compile is left for render() to report, if a page uses it."""
+        for name in self.env.list_templates():
+            with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
+                self.env.get_template(name)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:

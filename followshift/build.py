@@ -172,6 +172,7 @@ class BuildState:
         target = self.path(cache, out)
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temp.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(temp.parent)
         try:
             with temp.open("wb") as handle:
                 pickle.dump(_STATE_VERSION, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -187,11 +188,12 @@ class BuildState:
         if self._begun is None or self._begun[1] != len(self.markdown):  # Markdown added since
             self._begin(cache, out)
         assert self._begun is not None
-        temp, self._begun = self._begun[0], None
+        temp = self._begun[0]
         with temp.open("ab") as handle:
             keys = (self.page_keys, self.page_groups)
             pickle.dump(keys, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, self.path(cache, out))
+        self._begun = None  # (until here, a failure leaves it for drop_snapshot to remove)
 
     def drop_snapshot(self) -> None:
         """Removes a state file snapshot() began and save() did not complete."""
@@ -199,6 +201,22 @@ class BuildState:
             with contextlib.suppress(OSError):
                 self._begun[0].unlink()
             self._begun = None
+
+
+# A state file begun this long ago belongs to a build that was killed before it could
+# remove it (as for staging folders, output.py).
+_STALE_STATE = 3600.0
+
+
+def _remove_stale(folder: Path) -> None:
+    """Removes state files begun by builds that were killed outright (16 MB each at 10,000
+    posts); a build that fails in any other way removes its own."""
+    cutoff = time.time() - _STALE_STATE
+    for entry in os.scandir(folder):
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 ONE_OFF_THRESHOLD = 5000  # see build()

@@ -9,6 +9,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -131,6 +132,34 @@ def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
     assert not (root / "site" / STAGING_NAME).exists()
     # The build state begun while the workers rendered (BuildState.snapshot) is not left behind.
     assert [p.name for p in (root / "cache-site" / "state").iterdir()] == [state_name(root)]
+
+
+def test_a_state_file_left_by_a_killed_build_is_removed_an_hour_later(
+    tmp_path: Path, run: Run
+) -> None:
+    """A build killed outright (SIGKILL, power cut) cannot remove the state file it began;
+    a later build does, once it is an hour old, as it does with staging folders."""
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    folder = root / "cache-site" / "state"
+    old, young = (
+        folder / f".{state_name(root)}.99991.tmp",
+        folder / f".{state_name(root)}.99992.tmp",
+    )
+    old.write_bytes(b"x" * 1000)
+    young.write_bytes(b"x" * 1000)
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    (root / "templates").mkdir()  # a theme change: every page is rendered by the workers again
+    (root / "templates/post.html").write_text(
+        (Path(__file__).parents[1] / "themes/default/templates/post.html")
+        .read_text()
+        .replace('<div class="single">', '<div class="single" data-x="1">')
+    )
+
+    code, log = build(run, root, "site", 2)
+
+    assert code == 0 and "2 processes" in log
+    assert sorted(p.name for p in folder.iterdir()) == sorted([state_name(root), young.name])
 
 
 def state_name(root: Path) -> str:

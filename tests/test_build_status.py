@@ -254,3 +254,23 @@ def test_the_index_lists_live_shifts_first_then_upcoming_then_past(
     index = read(tmp_path, "site/index.html")
     positions = [index.index(t) for t in ("Dienst van nu", "Toekomstige dienst", "Verleden dienst")]
     assert positions == sorted(positions)
+
+
+def test_the_summary_counts_public_draft_and_scheduled_posts(tmp_path: Path, run: Run) -> None:
+    make_site(
+        tmp_path,
+        site_files(
+            {
+                f"content/{SHIFT}/shift.yaml": SHIFT_YAML + "delay: 15m\n",
+                post_path("zevenaar", "2030-concept.md"): "---\nstatus: draft\n---\nNog geheim.\n",
+                post_path("zevenaar", "2050-achtervolging.md"): "Een achtervolging.\n",
+            }
+        ),
+    )
+    # 21:04 with a 15-minute delay: 19:00, 19:15 and 20:00 are public; 20:50 (until 21:05) and
+    # 01:05 are scheduled; 20:30 is a draft, public in a --drafts preview.
+    built = run(["build", "--now", "2026-10-24T21:04"], tmp_path)
+    preview = run(["build", "--now", "2026-10-24T21:04", "--drafts", "--out", "preview"], tmp_path)
+
+    assert "3 posts public, 1 draft, 2 scheduled into site" in built.stderr
+    assert "4 posts public, 2 scheduled into preview" in preview.stderr

@@ -75,6 +75,23 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, run: Run) ->
     assert not (root / "two" / STAGING_NAME).exists()
 
 
+def test_workers_leave_the_next_build_the_same_page_keys_and_groups_as_one_process(
+    tmp_path: Path, run: Run
+) -> None:
+    """The build state from a build with workers (their page keys and the memo groups each
+    share saw whole, merged in the build process) is the one a single process leaves: a
+    rebuild after either skips the same pages and groups."""
+    root = big_site(tmp_path)
+    add_big_shift(root)
+    assert build(run, root, "one", 1)[0] == build(run, root, "two", 2)[0] == 0
+
+    one = BuildState.load(root / "cache-one", root / "one")
+    two = BuildState.load(root / "cache-two", root / "two")
+
+    assert len(one.page_groups) > 4 and one.page_groups == two.page_groups
+    assert len(one.page_keys) > 2 * POSTS and one.page_keys == two.page_keys
+
+
 def test_workers_starting_on_different_shifts_build_the_same_site(tmp_path: Path, run: Run) -> None:
     """With two big shifts, the second process starts on the second one (pages.py, segments);
     the site is the one a single process builds, and the next build finds it all unchanged."""

@@ -85,11 +85,14 @@ Segment = tuple[int, Callable[[], Pages]]
 
 @dataclass(frozen=True)
 class Share:
-    """What a page worker sends back: its pages as staged, their keys and memo groups."""
+    """What a page worker sends back: its pages as staged, their keys and memo groups (share
+    0, in the build process, its groups whole; the others only each group's key: a group's
+    pages and inner groups are the same in every share, and a worker's full groups were half
+    the bytes it sent back)."""
 
     records: list[tuple[str, object]]
     keys: dict[str, str]
-    groups: dict[str, Group]
+    groups: dict[str, Group] | dict[str, str]
     rendered: int
 
 
@@ -228,8 +231,8 @@ class SiteRenderer:
         # A group is whole when each share saw its own pages of it go through the memo.
         first, *others = (share.groups for share in shares)
         self.memo.groups.update(
-            (name, group) for name, group in first.items()
-            if all(other.get(name) == group for other in others)
+            (name, group) for name, group in first.items()  # type: ignore[misc]
+            if all(other.get(name) == group[0] for other in others)
         )  # fmt: skip
         for share in shares:
             yield from share.records
@@ -280,7 +283,8 @@ class SiteRenderer:
                     if isinstance(data, bytes):
                         data = prepare(path, data) if prepare else None
                     records.append((path, data))
-            return Share(records, memo.keys, memo.groups, memo.rendered)
+            groups = memo.groups if k == 0 else {name: g[0] for name, g in memo.groups.items()}
+            return Share(records, memo.keys, groups, memo.rendered)
         finally:
             memo.keys, memo.groups, memo.rendered = saved
             memo.owns = None

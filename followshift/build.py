@@ -27,7 +27,7 @@ from followshift.content.model import Site
 from followshift.content.readcache import ReadCache
 from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
-from followshift.output import Output, OutputError, WriteStats
+from followshift.output import STALE_AFTER, Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer, Prefetch
 from followshift.render.memo import REUSED, Digests, Group
@@ -203,15 +203,11 @@ class BuildState:
             self._begun = None
 
 
-# A state file begun this long ago belongs to a build that was killed before it could
-# remove it (as for staging folders, output.py).
-_STALE_STATE = 3600.0
-
-
 def _remove_stale(folder: Path) -> None:
     """Removes state files begun by builds that were killed outright (16 MB each at 10,000
-    posts); a build that fails in any other way removes its own."""
-    cutoff = time.time() - _STALE_STATE
+    posts) once they are STALE_AFTER old, as output.py does with staging folders; a build
+    that fails in any other way removes its own."""
+    cutoff = time.time() - STALE_AFTER
     for entry in os.scandir(folder):
         if entry.name.startswith(".") and entry.name.endswith(".tmp"):
             with contextlib.suppress(OSError):

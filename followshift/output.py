@@ -37,7 +37,9 @@ MANIFEST_NAME = ".followshift-manifest.json"
 # Pages waiting for commit(); one subfolder per build, so two builds into one folder never
 # meet. A subfolder left by a crashed build is removed by a later one once it is an hour old.
 STAGING_NAME = ".followshift-staging"
-_STALE_STAGING = 3600.0
+# How old a crashed build's leftovers (a staging subfolder; a begun build state, build.py)
+# must be before a later build removes them: no live build takes that long.
+STALE_AFTER = 3600.0
 _CHUNK = 1024 * 1024
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 # ':' would name a drive or an NTFS alternate data stream on Windows; NUL is never valid.
@@ -404,7 +406,7 @@ class Output:
             return
         for folder in parent.iterdir():
             with contextlib.suppress(OSError):
-                if time.time() - folder.stat().st_mtime > _STALE_STAGING:
+                if time.time() - folder.stat().st_mtime > STALE_AFTER:
                     shutil.rmtree(folder)
         with contextlib.suppress(OSError):
             parent.rmdir()

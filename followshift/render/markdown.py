@@ -1,8 +1,9 @@
 """Markdown → sanitised HTML.
 
-Python-Markdown renders, nh3 (Ammonia) sanitises with an allow-list: no script, style, iframe or
-img (photos go through the photo pipeline, never a raw <img> to an original), no on* attributes,
-only http(s)/mailto/tel links, and every link gets rel="noopener".
+cmark-gfm (GitHub's CommonMark implementation, in C) renders CommonMark with GitHub's tables,
+strikethrough and autolinks; nh3 (Ammonia) sanitises with an allow-list: no script, style, iframe
+or img (photos go through the photo pipeline, never a raw <img> to an original), no on*
+attributes, only http(s)/mailto/tel links, and every link gets rel="noopener".
 """
 
 from __future__ import annotations
@@ -10,17 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any
 
-import markdown as md
+import cmarkgfm
 import nh3
-from markdown import util
-from markdown.extensions import Extension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.smarty import SmartyExtension
-from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension, TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = {
     "p",
@@ -58,26 +53,6 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_EXTENSIONS = ["sane_lists", "tables", "smarty", "toc"]
-# toc's baselevel shifts headings down one level: a post's "# Kop" must not become a second <h1>
-# on the page. The ids it adds are dropped by the sanitiser (they would collide between posts).
-_CONFIG = {
-    "smarty": {"substitutions": {"left-double-quote": "“", "right-double-quote": "”"}},
-    "toc": {"baselevel": 2},
-}
-_CLASSES: dict[str, type[Extension]] = {
-    "sane_lists": SaneListExtension,
-    "tables": TableExtension,
-    "smarty": SmartyExtension,
-    "toc": TocExtension,
-}
-
-
-def _extensions() -> list[Extension]:
-    """_EXTENSIONS as objects with their _CONFIG. Given a name, Python-Markdown looks it up
-    among every installed package's entry points (importing importlib.metadata and reading
-    each package's metadata): 25 ms of every start, more with more packages installed."""
-    return [_CLASSES[name](**_CONFIG.get(name, {})) for name in _EXTENSIONS]
 
 
 class MarkdownRenderer:
@@ -223,247 +198,40 @@ def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-# What each of Python-Markdown's own inline patterns needs in a text to match at all: its regular
-# expression cannot match text that contains none of these. A pattern not named here (an
-# extension's) is always tried.
-INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "backtick": ("`",),
-    "escape": ("\\",),
-    "reference": ("[",),
-    "link": ("[",),
-    "image_link": ("![",),
-    "image_reference": ("![",),
-    "short_reference": ("[",),
-    "short_image_ref": ("![",),
-    "autolink": ("<",),
-    "automail": ("<",),
-    "linebreak": ("  \n",),
-    "html": ("<",),
-    "entity": ("&",),
-    "not_strong": ("*", "_"),
-    "em_strong": ("*", "_"),
-    "em_strong2": ("_",),
-    "strong_em": ("*", "_"),
-}
+# cmark-gfm's options: typographic quotes, dashes and ellipses (SMART); raw HTML is passed on
+# (UNSAFE) because sanitise() decides what of it stays, with the same allow-list as for the rest.
+_OPTIONS = Options.CMARK_OPT_SMART | Options.CMARK_OPT_UNSAFE
+# GitHub's extensions: tables, ~~strikethrough~~, and bare web addresses as links (an officer
+# pastes "www.politie.nl/..." and expects a link). Not tagfilter (nh3 removes script and style
+# with their content) nor tasklist (its checkboxes are not allowed).
+EXTENSIONS = ("table", "strikethrough", "autolink")
 
-# The same for smarty's patterns (quotes, dashes, ellipses; angled quotes are off), by the
-# names smarty registers them under: "smarty-quotes-N" is the N-th of its quote expressions.
-_SINGLE, _DOUBLE = ("'",), ('"',)
-SMARTY_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "smarty-em-dashes": ("---",),
-    "smarty-en-dashes": ("--",),
-    "smarty-ellipses": ("...",),
-    **{
-        f"smarty-quotes-{n}": needs
-        for n, needs in enumerate(
-            [
-                _SINGLE,  # a quote opening the text, followed by punctuation
-                _DOUBLE,
-                ("\"'",),  # double quote sets
-                ("'\"",),
-                ("'\"",),
-                ("\"'",),
-                _SINGLE,  # decade abbreviation ('80s)
-                _SINGLE,  # opening, closing, remaining single quotes
-                _SINGLE,
-                _SINGLE,
-                _SINGLE,
-                _DOUBLE,  # opening, closing, remaining double quotes
-                _DOUBLE,
-                _DOUBLE,
-                _DOUBLE,
-            ]
-        )
-    },
-}
+# A heading tag in cmark's output; its level goes one down (# Kop -> <h2>), up to <h6>.
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+# Dutch elision: an apostrophe that starts a word ('s avonds, 's-Hertogenbosch, 't, 'n, 'k, '80)
+# is not an opening quote. cmark reads it as one (‘); typographically it is ’.
+_ELISION = re.compile(r"‘(?=[stnk](?![^\W\d_])|\d\d(?!\d))")
 
 
-def _any_of(triggers: Iterable[tuple[str, ...] | None]) -> re.Pattern[str]:
-    """An expression that finds any of these triggers in a text."""
-    every = sorted({needed for needs in triggers if needs for needed in needs})
-    return re.compile("|".join(map(re.escape, every)))
+def _heading_down(match: re.Match[str]) -> str:
+    return f"<{match[1]}h{min(int(match[2]) + 1, 6)}"
 
 
-# Every pattern of smarty matches one of these: a text without any is left as it is.
-_SMARTY_TRIGGER = _any_of(SMARTY_TRIGGERS.values())
-
-
-class _SkippingInline(InlineProcessor):
-    """An inline pass trying on each piece of text only the patterns that can match it.
-
-    The stock pass tries every pattern on every text and tail of the tree, one after another,
-    which is most of the cost of converting a short post: fourteen patterns in the main pass
-    and fifteen in smarty's, and a typical piece of text has a `*`, a `[` or an apostrophe but
-    none of `` ` \\ < & " ``. A pattern is skipped only when none of its trigger strings occurs
-    in the text (TRIGGERS, by the pattern's registered name); matching replaces text with
-    placeholders made of none of them, so it cannot make a trigger appear. The stock loop
-    otherwise, unchanged: the output is the stock output (tests compare them).
-    """
-
-    TRIGGERS: ClassVar[dict[str, tuple[str, ...]]] = {}
-
-    def use(self, patterns: Any) -> None:
-        """Sets the patterns this pass applies (a Registry), with their triggers."""
-        self.inlinePatterns = patterns
-        self._triggers: list[tuple[str, ...] | None] = [None] * len(patterns)
-        for name, needs in self.TRIGGERS.items():
-            if name in patterns:
-                self._triggers[patterns.get_index_for_name(name)] = needs
-        # Any trigger of any pattern; None when a pattern has none (it is always tried).
-        self._anything = None if None in self._triggers else _any_of(self._triggers)
-
-    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        """The stock pass, unless no text or tail in the tree has a trigger of any pattern:
-        then the stock pass would hand every piece back unchanged, after walking the tree,
-        mapping its parents and rebuilding each text (about 40 us a post, for the half of the
-        posts that have nothing for smarty)."""
-        anything = self._anything
-        if anything is None:
-            return super().run(tree, ancestors)
-        for element in tree.iter():
-            text, tail = element.text, element.tail
-            if (text and anything.search(text)) or (tail and anything.search(tail)):
-                return super().run(tree, ancestors)
-        return tree
-
-    # The stock method is private (name-mangled); tests check that this still overrides it.
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if isinstance(data, util.AtomicString):
-            return data
-        if self._anything is not None and self._anything.search(data) is None:
-            return data  # most pieces of text: nothing any pattern needs
-        patterns, triggers = self.inlinePatterns, self._triggers
-        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        count = len(patterns)
-        startIndex = 0
-        while patternIndex < count:
-            needs = triggers[patternIndex]
-            if needs is not None:
-                for needed in needs:
-                    if needed in data:
-                        break
-                else:  # none of them: the pattern cannot match
-                    patternIndex += 1
-                    startIndex = 0
-                    continue
-            pattern = patterns[patternIndex]
-            data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
-            if not matched:
-                patternIndex += 1
-        return data
-
-
-class _MainInline(_SkippingInline):
-    TRIGGERS = INLINE_TRIGGERS
-
-
-class _SmartyInline(_SkippingInline):
-    TRIGGERS = SMARTY_TRIGGERS
-
-
-# The same for block processors, by their registered names: the test of each cannot be true for
-# a block that contains none of these (a multi-line regular expression searched over the whole
-# block, for every block of every post, where the literal it needs is rarely there). The
-# reference processor's test is always true: its run() finds no "[id]: url" without "]:".
-BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "table": ("|",),
-    "hashheader": ("#",),
-    "setextheader": ("\n=", "\n-"),
-    "hr": ("-", "_", "*"),
-    "quote": (">",),
-}
-REFERENCE_TRIGGER = "]:"
-
-
-def _skip_block_tests(parser: md.Markdown) -> None:
-    """Gives each block processor named in BLOCK_TRIGGERS a test that is false at once for a
-    block without its trigger, and the reference processor a run() that does nothing for one
-    without "]:" (the stock one takes the block, finds nothing and puts it back). Set on the
-    instances: the classes stay stock. Tests compare the output with the stock parser's."""
-    processors = parser.parser.blockprocessors
-    for name, needs in BLOCK_TRIGGERS.items():
-        if name in processors:
-            processor = processors[name]
-            processor.test = _guarded_test(processor.test, needs)  # type: ignore[method-assign]
-    if "reference" in processors:
-        reference = processors["reference"]
-        stock_run = reference.run
-
-        def run(parent: Any, blocks: list[str]) -> bool:
-            return REFERENCE_TRIGGER in blocks[0] and stock_run(parent, blocks)
-
-        reference.run = run  # type: ignore[method-assign]
-
-
-def _skip_html_blocks(parser: md.Markdown) -> None:
-    """The raw-HTML preprocessor runs Python's HTMLParser over the whole text; a text with no
-    "<" and no "&" has no tag, comment or reference for it to find, and comes out unchanged
-    (the parser hands it all to handle_data, which keeps it as it is)."""
-    html_block = parser.preprocessors["html_block"]
-    stock_run = html_block.run
-
-    def run(lines: list[str]) -> list[str]:
-        for line in lines:
-            if "<" in line or "&" in line:
-                return stock_run(lines)
-        return lines
-
-    html_block.run = run  # type: ignore[method-assign]
-
-
-def _guarded_test(test: Any, needs: tuple[str, ...]) -> Any:
-    def guarded(parent: Any, block: str) -> bool:
-        for needed in needs:
-            if needed in block:
-                return test(parent, block)  # type: ignore[no-any-return]
-        return False
-
-    return guarded
-
-
-class _Toc(TocTreeprocessor):
-    """toc's pass, skipped for a text with no heading and no `[TOC]` marker: it would change
-    nothing in it (it gives headings their level and id, and puts a table of contents in
-    place of the marker)."""
-
-    def run(self, doc: Any) -> None:
-        marker = self.marker
-        for element in doc.iter():
-            tag = element.tag
-            if isinstance(tag, str) and self.header_rgx.match(tag):
-                return super().run(doc)
-            if marker and element.text and element.text.strip() == marker:
-                return super().run(doc)
-        return None
-
-
-def _parser() -> md.Markdown:
-    parser = md.Markdown(extensions=_extensions(), output_format="html")
-    main = _MainInline(parser)
-    main.use(parser.inlinePatterns)
-    parser.treeprocessors.register(main, "inline", 20)  # the stock priority
-    smarty = _SmartyInline(parser)
-    smarty.use(parser.treeprocessors["smarty"].inlinePatterns)
-    parser.treeprocessors.register(smarty, "smarty", 6)  # smarty's own priority
-    # The same object with its settings (baselevel), with the skipping run().
-    parser.treeprocessors["toc"].__class__ = _Toc
-    _skip_block_tests(parser)
-    _skip_html_blocks(parser)
-    return parser
-
-
-_PARSER = _parser()
+def _convert(text: str) -> str:
+    """Markdown -> HTML, not yet sanitised: CommonMark with GitHub's extensions (cmark-gfm)."""
+    html = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=EXTENSIONS)
+    if "<h" in html:
+        html = _HEADING.sub(_heading_down, html)
+    if "‘" in html:
+        html = _ELISION.sub("’", html)
+    return html
 
 
 def render_markdown(text: str) -> str:
-    """Safe HTML for a post body or shift description.
-
-    One parser is reused (reset between texts): setting up Python-Markdown's extensions costs
-    more than converting a short post.
-    """
+    """Safe HTML for a post body or shift description."""
     if not text.strip():
         return ""
-    return sanitise(_PARSER.reset().convert(text))
+    return sanitise(_convert(text))
 
 
 def cleaner(**options: Any) -> nh3.Cleaner:

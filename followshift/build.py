@@ -29,7 +29,7 @@ from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.output import STALE_AFTER, Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
-from followshift.render.markdown import MarkdownRenderer, Prefetch
+from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
@@ -284,15 +284,8 @@ def _run(
     try:
         markdown_entries = len(state.markdown)
         markdown = MarkdownRenderer(state.markdown)
-        prefetch = Prefetch(markdown, parallel.jobs(options.jobs))
         with _timed(result.timings, "read"), _collector_resting(not watching):
-            try:
-                site = load_site(
-                    options.content, diags, options.base_url, cache=state.reads,
-                    on_posts=prefetch.add,
-                )  # fmt: skip
-            finally:
-                prefetch.finish()
+            site = load_site(options.content, diags, options.base_url, cache=state.reads)
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
         config_file = site.content / "site.yaml"

@@ -11,14 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from followshift import parallel
 from followshift.build import BuildState
 from followshift.output import STAGING_NAME
-from followshift.render.markdown import MarkdownRenderer, Prefetch, render_markdown
+from followshift.render.markdown import MarkdownRenderer, render_markdown
 from followshift.render.markdown import _key as markdown_key
 from tests.conftest import Run, contents, make_site, post_path, site_files
 
@@ -226,23 +225,7 @@ def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path,
     assert contents(root / "site") == contents(root / "cold")
 
 
-def test_markdown_read_early_is_rendered_by_a_worker_as_by_the_build(tmp_path: Path) -> None:
-    """While the site is read, a worker converts the posts read so far (Prefetch)."""
-    renderer = MarkdownRenderer({})
-    prefetch = Prefetch(renderer, 2)
-    posts = [SimpleNamespace(body=f'Bericht **{i}** -- "rustig"... [meer](https://x.nl/{i})')
-             for i in range(200)]  # fmt: skip
-    prefetch.add(posts[:100])
-    prefetch.add(posts[100:])
-    prefetch.finish()
-
-    assert len(renderer.memory) >= Prefetch.BATCH  # the first batch always goes to the worker
-    for post in posts[: len(renderer.memory)]:
-        assert renderer.memory[markdown_key(post.body)] == render_markdown(post.body)
-    assert not multiprocessing.active_children()  # the worker has ended
-
-
-def test_markdown_left_after_reading_is_shared_by_the_build_and_a_worker() -> None:
+def test_markdown_is_shared_by_the_build_and_a_worker() -> None:
     """render_all: the build process first does its own work (`meanwhile`, once, in itself),
     then both processes draw runs of texts until none is left; every text is rendered as
     the build would render it."""
@@ -277,20 +260,6 @@ except SiteError as exc:
     sys.exit(1)
 """
 
-KILLED_PREFETCH = """
-import os, signal, time
-from types import SimpleNamespace
-from followshift.render.markdown import MarkdownRenderer, Prefetch
-
-renderer = MarkdownRenderer({})
-prefetch = Prefetch(renderer, 2)
-prefetch.add([SimpleNamespace(body=f"Bericht **{i}**") for i in range(Prefetch.BATCH)])
-for pid in list(prefetch._pool._processes):  # the worker, forked by the first batch
-    os.kill(pid, signal.SIGKILL)
-prefetch.finish()
-print("finished", len(renderer.memory))
-"""
-
 
 def _python(code: str) -> subprocess.CompletedProcess[str]:
     # In a process of its own with a time limit: the failure this guards against is a hang.
@@ -306,10 +275,3 @@ def test_a_killed_render_worker_is_an_error_not_a_hang() -> None:
     assert "error: a worker process ended while rendering (out of memory?)" in outcome.stdout
     assert "--jobs 1" in outcome.stdout
     assert "Traceback" not in outcome.stderr
-
-
-def test_a_killed_markdown_prefetch_worker_leaves_its_texts_for_later() -> None:
-    outcome = _python(KILLED_PREFETCH)
-
-    assert outcome.returncode == 0, outcome.stderr
-    assert outcome.stdout.startswith("finished ")  # the build goes on; render_all does the rest

@@ -53,17 +53,15 @@ def load_site(
     base_url: str | None = None,
     prober: Prober | None = None,
     cache: ReadCache | None = None,
-    on_posts: Callable[[list[Post]], None] | None = None,
 ) -> Site:
     """Reads everything. Raises SiteError when the site as a whole cannot be built.
 
     With a `cache` from an earlier read, only files that changed since are read again.
-    `on_posts` is handed the posts of each team folder as soon as it is read.
     """
     cache = cache if cache is not None else ReadCache()
     cache.begin(content)
     try:
-        site = _load_site(content, diags, base_url, prober, cache, on_posts)
+        site = _load_site(content, diags, base_url, prober, cache)
     except BaseException:
         cache.abort()
         raise
@@ -77,7 +75,6 @@ def _load_site(
     base_url: str | None,
     prober: Prober | None,
     cache: ReadCache,
-    on_posts: Callable[[list[Post]], None] | None = None,
 ) -> Site:
     if not content.is_dir():
         raise SiteError(f"content folder {content} does not exist", content)
@@ -101,7 +98,7 @@ def _load_site(
             if any(f.suffix in POST_SUFFIXES for f in folder.rglob("*.md")):
                 diags.warning(folder, "has posts but no shift.yaml; not published")
             continue
-        shift = load_shift(folder, config, teams, diags, prober, cache, on_posts)
+        shift = load_shift(folder, config, teams, diags, prober, cache)
         if shift is not None:
             shifts.append(shift)
 
@@ -130,7 +127,6 @@ def load_shift(
     diags: Diagnostics,
     prober: Prober,
     cache: ReadCache,
-    on_posts: Callable[[list[Post]], None] | None = None,
 ) -> Shift | None:
     shift_id = slugify(folder.name)
     if shift_id != folder.name:
@@ -165,8 +161,6 @@ def load_shift(
             image_settings(config),
         )  # fmt: skip
         folder_posts.append(load_team_folder(Path(entry.path), ctx, diags, cache))
-        if on_posts is not None:
-            on_posts(folder_posts[-1])
 
     # Nothing in any of its folders changed (watch): the same Shift object as last time, so the
     # renderer can tell at a glance that none of its pages changed.

@@ -285,7 +285,10 @@ def _run(
         markdown_entries = len(state.markdown)
         markdown = MarkdownRenderer(state.markdown)
         with _timed(result.timings, "read"), _collector_resting(not watching):
-            site = load_site(options.content, diags, options.base_url, cache=state.reads)
+            site = load_site(
+                options.content, diags, options.base_url, cache=state.reads,
+                jobs=1 if watching else parallel.jobs(options.jobs),
+            )  # fmt: skip
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
         config_file = site.content / "site.yaml"

@@ -16,10 +16,14 @@ import pytest
 
 from followshift import parallel
 from followshift.build import BuildState
+from followshift.content import loader, split
+from followshift.content.loader import load_site, load_team_folder
+from followshift.content.readcache import ReadCache
+from followshift.diagnostics import Diagnostics
 from followshift.output import STAGING_NAME
 from followshift.render.markdown import MarkdownRenderer, render_markdown
 from followshift.render.markdown import _key as markdown_key
-from tests.conftest import Run, contents, make_site, post_path, site_files
+from tests.conftest import SHIFT, Run, contents, jpeg, make_site, post_path, site_files
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked on Linux only")
 
@@ -245,6 +249,10 @@ KILLED_WORKER = """
 import os, signal, sys
 from followshift import parallel
 from followshift.build import BuildState
+from followshift.content import loader, split
+from followshift.content.loader import load_site, load_team_folder
+from followshift.content.readcache import ReadCache
+from followshift.diagnostics import Diagnostics
 from followshift.diagnostics import SiteError
 
 def task(k):
@@ -275,3 +283,69 @@ def test_a_killed_render_worker_is_an_error_not_a_hang() -> None:
     assert "error: a worker process ended while rendering (out of memory?)" in outcome.stdout
     assert "--jobs 1" in outcome.stdout
     assert "Traceback" not in outcome.stderr
+
+
+# -- a first read of a big site is shared with a worker (content/split.py) -----------------------
+
+
+def _split_site(root: Path) -> Path:
+    """Two shifts of 450 posts; in the last team folder, the worker's, a broken post, a stray
+    file, a photo post (read with Pillow) and a post in error; a stray file at shift level."""
+    big_site(root)
+    add_big_shift(root)
+    folder = root / "content" / SHIFT / "zevenaar"
+    (folder / "2000-kapot.md").write_text("---\ntitle: [niet gesloten\n---\nTekst.\n")
+    (folder / "notities.txt").write_text("niet voor de site\n")
+    (folder / "2010-foto.md").write_text("Een foto.\n")
+    (folder / "2010-foto.jpg").write_bytes(jpeg("2026:10:24 20:10:00"))
+    (folder / "2020-leeg.md").write_text("")
+    (root / "content" / SHIFT / "lees-mij.txt").write_text("x\n")
+    return root / "content"
+
+
+def _shift_folders(content: Path) -> list[Path]:
+    return sorted(p.parent for p in content.glob("*/shift.yaml"))
+
+
+def test_a_first_read_shared_with_a_worker_gives_the_same_site(tmp_path: Path) -> None:
+    content = _split_site(tmp_path)
+    mine = split.plan(_shift_folders(content))
+    assert content / SHIFT / "zevenaar" in mine  # the worker reads the troubled folder
+
+    one, two = Diagnostics(), Diagnostics()
+    one_cache, two_cache = ReadCache(), ReadCache()
+    site_one = load_site(content, one, cache=one_cache, jobs=1)
+    site_two = load_site(content, two, cache=two_cache, jobs=2)
+
+    assert site_two == site_one
+    assert sum(len(shift.posts) for shift in site_two.shifts) > 2 * parallel.MIN_PAGES
+    assert [d.format() for d in two.sorted()] == [d.format() for d in one.sorted()]
+    assert len(two.items) == len(one.items)  # nothing reported twice
+    messages = " ".join(d.format() for d in two.items)
+    assert "2000-kapot.md" in messages and "notities.txt" in messages
+    assert "lees-mij.txt" in messages and "2020-leeg.md" in messages
+    assert any(post.photos for shift in site_two.shifts for post in shift.posts)
+    # The read cache left for the next build is the same: it reads nothing again.
+    assert two_cache.entries == one_cache.entries
+    assert (two_cache.misses, two_cache.hits) == (one_cache.misses, 0)
+    again = load_site(content, Diagnostics(), cache=two_cache, jobs=2)
+    assert again == site_one
+    assert (two_cache.misses, two_cache.hits) == (0, one_cache.misses)
+
+
+def test_a_read_worker_that_dies_leaves_its_folders_to_the_build_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = _split_site(tmp_path)
+    expected = load_site(content, Diagnostics(), jobs=1)
+    parent = os.getpid()
+
+    def dying(*args: object) -> object:
+        if os.getpid() != parent:
+            os._exit(9)  # as a worker killed by the system would
+        return load_team_folder(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_team_folder", dying)
+    diags = Diagnostics()
+    assert load_site(content, diags, jobs=2) == expected
+    assert not multiprocessing.active_children()

@@ -13,8 +13,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from followshift import images
+from followshift import images, parallel
 from followshift.config import SiteConfig, load_config
+from followshift.content import split
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     POST_SUFFIXES,
@@ -53,15 +54,17 @@ def load_site(
     base_url: str | None = None,
     prober: Prober | None = None,
     cache: ReadCache | None = None,
+    jobs: int = 1,
 ) -> Site:
     """Reads everything. Raises SiteError when the site as a whole cannot be built.
 
-    With a `cache` from an earlier read, only files that changed since are read again.
+    With a `cache` from an earlier read, only files that changed since are read again. With
+    `jobs` > 1 a first read of a big site is shared with a forked worker (content/split.py).
     """
     cache = cache if cache is not None else ReadCache()
     cache.begin(content)
     try:
-        site = _load_site(content, diags, base_url, prober, cache)
+        site = _load_site(content, diags, base_url, prober, cache, jobs)
     except BaseException:
         cache.abort()
         raise
@@ -75,6 +78,7 @@ def _load_site(
     base_url: str | None,
     prober: Prober | None,
     cache: ReadCache,
+    jobs: int,
 ) -> Site:
     if not content.is_dir():
         raise SiteError(f"content folder {content} does not exist", content)
@@ -89,7 +93,7 @@ def _load_site(
     prober = prober or (lambda path: images.probe(path, settings))  # Pillow only if needed
 
     teams = load_teams(content / "teams.yaml", content, diags)
-    shifts = []
+    folders = []
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
         if not entry.is_dir() or is_hidden_dir(entry.name):
             continue
@@ -98,9 +102,29 @@ def _load_site(
             if any(f.suffix in POST_SUFFIXES for f in folder.rglob("*.md")):
                 diags.warning(folder, "has posts but no shift.yaml; not published")
             continue
-        shift = load_shift(folder, config, teams, diags, prober, cache)
-        if shift is not None:
-            shifts.append(shift)
+        folders.append(folder)
+
+    def read_shifts(
+        read: split.FolderReader, cache: ReadCache, diags: Diagnostics
+    ) -> list[Shift | None]:
+        return [load_shift(f, config, teams, diags, prober, cache, read) for f in folders]
+
+    # A first read of a big site: a forked worker reads the last team folders. It walks the
+    # same shifts; what it finds outside its team folders the build process reports itself.
+    cold = jobs > 1 and not cache.entries and not cache.tracking and parallel.can_fork()
+    mine = split.plan(folders) if cold else []
+    two = None
+    if mine:
+        two = split.SplitRead(
+            mine, lambda read, own: read_shifts(read, own, Diagnostics()), load_team_folder,
+            cache, content,
+        )  # fmt: skip
+    try:
+        found = read_shifts(two.read if two else load_team_folder, cache, diags)
+    finally:
+        if two is not None:
+            two.close()
+    shifts = [shift for shift in found if shift is not None]
 
     for shift in shifts:
         for team_id in shift.team_ids:
@@ -127,6 +151,7 @@ def load_shift(
     diags: Diagnostics,
     prober: Prober,
     cache: ReadCache,
+    read: split.FolderReader | None = None,
 ) -> Shift | None:
     shift_id = slugify(folder.name)
     if shift_id != folder.name:
@@ -160,7 +185,7 @@ def load_shift(
             shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober,
             image_settings(config),
         )  # fmt: skip
-        folder_posts.append(load_team_folder(Path(entry.path), ctx, diags, cache))
+        folder_posts.append((read or load_team_folder)(Path(entry.path), ctx, diags, cache))
 
     # Nothing in any of its folders changed (watch): the same Shift object as last time, so the
     # renderer can tell at a glance that none of its pages changed.

@@ -1,9 +1,10 @@
 """Markdown → sanitised HTML.
 
-cmark-gfm (GitHub's CommonMark implementation, in C) renders CommonMark with GitHub's tables,
-strikethrough and autolinks; nh3 (Ammonia) sanitises with an allow-list: no script, style, iframe
-or img (photos go through the photo pipeline, never a raw <img> to an original), no on*
-attributes, only http(s)/mailto/tel links, and every link gets rel="noopener".
+pulldown-cmark (Rust; the CommonMark parser of Zola, mdBook and rustdoc, through the pyromark
+bindings) renders CommonMark with GitHub's tables and strikethrough; nh3 (Ammonia) sanitises
+with an allow-list: no script, style, iframe or img (photos go through the photo pipeline,
+never a raw <img> to an original), no on* attributes, only http(s)/mailto/tel links, and every
+link gets rel="noopener".
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import cmarkgfm
 import nh3
-from cmarkgfm.cmark import Options
+import pyromark
 
 ALLOWED_TAGS = {
     "p",
@@ -125,18 +125,19 @@ def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-# cmark-gfm's options: typographic quotes, dashes and ellipses (SMART); raw HTML is passed on
-# (UNSAFE) because sanitise() decides what of it stays, with the same allow-list as for the rest.
-_OPTIONS = Options.CMARK_OPT_SMART | Options.CMARK_OPT_UNSAFE
-# GitHub's extensions: tables, ~~strikethrough~~, and bare web addresses as links (an officer
-# pastes "www.politie.nl/..." and expects a link). Not tagfilter (nh3 removes script and style
-# with their content) nor tasklist (its checkboxes are not allowed).
-EXTENSIONS = ("table", "strikethrough", "autolink")
+# pulldown-cmark's options: GitHub's tables and ~~strikethrough~~, and typographic quotes,
+# dashes and ellipses. Raw HTML always passes through it: sanitise() decides what of it stays,
+# with the same allow-list as for the rest.
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_SMART_PUNCTUATION
+)
 
-# A heading tag in cmark's output; its level goes one down (# Kop -> <h2>), up to <h6>.
+# A heading tag in the output; its level goes one down (# Kop -> <h2>), up to <h6>.
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 # Dutch elision: an apostrophe that starts a word ('s avonds, 's-Hertogenbosch, 't, 'n, 'k, '80)
-# is not an opening quote. cmark reads it as one (‘); typographically it is ’.
+# is not an opening quote. CommonMark's smart punctuation reads it as one (‘); it is ’.
 _ELISION = re.compile(r"‘(?=[stnk](?![^\W\d_])|\d\d(?!\d))")
 
 
@@ -145,8 +146,8 @@ def _heading_down(match: re.Match[str]) -> str:
 
 
 def _convert(text: str) -> str:
-    """Markdown -> HTML, not yet sanitised: CommonMark with GitHub's extensions (cmark-gfm)."""
-    html = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=EXTENSIONS)
+    """Markdown -> HTML, not yet sanitised: CommonMark with tables and strikethrough."""
+    html = pyromark.html(text, options=_OPTIONS)
     if "<h" in html:
         html = _HEADING.sub(_heading_down, html)
     if "‘" in html:

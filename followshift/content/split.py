@@ -43,11 +43,14 @@ def plan(shift_folders: Sequence[Path]) -> list[Path]:
     """The team folders for the worker: the last ones, about WORKER_SHARE of all files. Empty
     when the site is too small to be worth a fork."""
     folders: list[tuple[Path, int]] = []
-    for shift in shift_folders:
-        for entry in sorted(os.scandir(shift), key=lambda e: e.name):
-            if entry.is_dir() and not is_hidden_dir(entry.name):
-                with os.scandir(entry.path) as files:
-                    folders.append((Path(entry.path), sum(1 for _ in files)))
+    try:
+        for shift in shift_folders:
+            for entry in sorted(os.scandir(shift), key=lambda e: e.name):
+                if entry.is_dir() and not is_hidden_dir(entry.name):
+                    with os.scandir(entry.path) as files:
+                        folders.append((Path(entry.path), sum(1 for _ in files)))
+    except OSError:  # an unreadable folder: one process reads, and reports it as usual
+        return []
     total = sum(count for _, count in folders)
     if total < MIN_FILES:
         return []

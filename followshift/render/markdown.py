@@ -62,14 +62,14 @@ class MarkdownRenderer:
     stores it in the cache folder): a post's Markdown is rendered once, not once per build.
     """
 
-    RUN = 32  # texts a process of render_all() draws at a time: ~6 ms of work
+    RUN = 32  # texts a process of render_all() draws at a time: ~0.6 ms of work
 
     def __init__(self, memory: dict[bytes, str] | None = None) -> None:
         self.memory = memory if memory is not None else {}
-        # Each text's digest, by the text: a post's body is looked up three times in a cold
-        # build (by the prefetch, render_all and its view), and hashing it again cost 3 us
-        # each time, in the build's serial parts; a str remembers its own hash(). One build's
-        # texts only: a renderer lives for one build.
+        # Each text's digest, by the text: a post's body is looked up twice in a cold build
+        # (by render_all and by its view), and hashing it again cost 3 us each time, in the
+        # build's serial part; a str remembers its own hash(). One build's texts only: a
+        # renderer lives for one build.
         self._keys: dict[str, bytes] = {}
 
     def key(self, text: str) -> bytes:

@@ -339,13 +339,16 @@ def test_a_read_worker_that_dies_leaves_its_folders_to_the_build_process(
     content = _split_site(tmp_path)
     expected = load_site(content, Diagnostics(), jobs=1)
     parent = os.getpid()
+    died = tmp_path / "the worker died"
 
     def dying(*args: object) -> object:
         if os.getpid() != parent:
+            died.touch()
             os._exit(9)  # as a worker killed by the system would
         return load_team_folder(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loader, "load_team_folder", dying)
     diags = Diagnostics()
     assert load_site(content, diags, jobs=2) == expected
+    assert died.exists()  # a worker really was reading
     assert not multiprocessing.active_children()

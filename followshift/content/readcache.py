@@ -180,6 +180,14 @@ class ReadCache:
         if self.tracking:
             self.shifts[folder] = (key, shift)
 
+    def merge(self, entries: dict[str, Entry], seen: set[str], hits: int, misses: int) -> None:
+        """Takes in what another process's read of some of this content found (content/split.py):
+        as if this read had read those files itself."""
+        self.entries.update(entries)
+        self.seen |= seen
+        self.hits += hits
+        self.misses += misses
+
     def deps_of(self, sources: Iterable[str]) -> frozenset[str]:
         found = (dep[0] for key in sources if (e := self.entries.get(key)) for dep in e.deps)
         return frozenset(map(self.key, found))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from followshift import parallel
 from followshift.content.files import is_hidden_dir
@@ -71,7 +70,7 @@ class SplitRead:
     def __init__(
         self,
         mine: list[Path],
-        read_shifts: Callable[[FolderReader, ReadCache], None],
+        read_shifts: Callable[[FolderReader, ReadCache], object],
         load_team_folder: FolderReader,
         cache: ReadCache,
         content: Path,
@@ -86,12 +85,14 @@ class SplitRead:
             own.begin(content)
             found: Folders = {}
 
-            def read(folder: Path, ctx: ShiftContext, diags: Diagnostics, _: ReadCache) -> Any:
+            def read(
+                folder: Path, ctx: ShiftContext, diags: Diagnostics, _: ReadCache
+            ) -> list[Post]:
                 if str(folder) not in self._mine:
                     return []
-                mine = Diagnostics()
-                posts = load_team_folder(folder, ctx, mine, own)
-                found[str(folder)] = (posts, mine.items)
+                reported = Diagnostics()
+                posts = load_team_folder(folder, ctx, reported, own)
+                found[str(folder)] = (posts, reported.items)
                 return posts
 
             read_shifts(read, own)  # the shifts as the build process walks them, our folders only
@@ -121,11 +122,7 @@ class SplitRead:
                 except Exception:  # killed, or a bug: read its folders here, as without it
                     return self._found
                 self._found = found
-                cache = self._cache
-                cache.entries.update(entries)
-                cache.seen |= seen
-                cache.hits += hits
-                cache.misses += misses
+                self._cache.merge(entries, seen, hits, misses)
         return self._found
 
     def close(self) -> None:

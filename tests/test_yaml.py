@@ -47,7 +47,8 @@ def test_a_line_offset_turns_yaml_lines_into_file_lines() -> None:
         ("delay: 15", 15),
         ("pinned: true", True),
         ("pinned: false", False),
-        ("ratio: 1.5", 1.5),
+        ("time: 19.30", "19.30"),  # not the number 19.3: no setting is a fraction
+        ("ratio: 1.5", "1.5"),
         ("title: ~", None),
     ],
 )

@@ -1,7 +1,8 @@
 """site.yaml → SiteConfig: typed, with defaults, every key validated.
 
 All problems are collected before stopping (like MkDocs' config schema), so one run shows them
-all. Errors here are site-level: the build publishes nothing. Unknown keys are warnings.
+all. Errors here are site-level: the build publishes nothing. Unknown keys are warnings, except
+likely typos of a known key (`langauge:`), which are errors (content/keys.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from followshift.content.clean import echo, find_control
+from followshift.content.keys import check_keys
 from followshift.content.times import TimeError, parse_duration
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics
@@ -52,7 +55,8 @@ class SiteConfig:
         return ZoneInfo(self.timezone)
 
     def with_base_url(self, url: str) -> SiteConfig:
-        return replace(self, base_url=_normalise_url(url))
+        """With --base-url instead (checked by the command line: ValueError here)."""
+        return replace(self, base_url=check_base_url(url))
 
 
 def _normalise_url(url: str) -> str:
@@ -69,18 +73,39 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _base_url(value: Any) -> str:
-    url = _text(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise _Invalid(f"must be an absolute http(s) URL such as https://example.org/, not '{url}'")
+def check_base_url(url: str) -> str:
+    """The URL every published link starts with, ending in `/`; ValueError (the message for
+    the user) unless it is an absolute http(s) URL with a host and nothing that could break
+    out of a URL, an attribute or a line of robots.txt: no whitespace, control characters,
+    quotes, angle brackets or backslashes, no user, query or fragment."""
+    bad = "must be an absolute http(s) URL such as https://example.org/"
+    if find_control(url) is not None or re.search(r"[\s\"'<>\\`{}|^]", url):
+        raise ValueError(f"{bad}, without spaces, quotes or control characters, not '{echo(url)}'")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"{bad}, not '{echo(url)}'") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{bad}, not '{echo(url)}'")
+    if parts.username is not None or parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"{bad}, without a user name, ?query or #fragment, not '{echo(url)}'")
     return _normalise_url(url)
+
+
+def _base_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("must be an absolute http(s) URL such as https://example.org/")
+    try:
+        return check_base_url(value.strip())
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
 
 
 def _language(value: Any) -> str:
     lang = _text(value).lower()
     if lang not in LANGUAGES:
-        raise _Invalid(f"'{lang}' is not supported; use one of: {', '.join(LANGUAGES)}")
+        raise _Invalid(f"'{echo(lang)}' is not supported; use one of: {', '.join(LANGUAGES)}")
     return lang
 
 
@@ -89,14 +114,16 @@ def _timezone(value: Any) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise _Invalid(f"'{name}' is not an IANA time zone such as Europe/Amsterdam") from None
+        raise _Invalid(
+            f"'{echo(name)}' is not an IANA time zone such as Europe/Amsterdam"
+        ) from None
     return name
 
 
 def _theme(value: Any) -> str:
     name = _text(value)
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name) or name.startswith("."):
-        raise _Invalid(f"'{name}' is not a theme folder name")
+        raise _Invalid(f"'{echo(name)}' is not a theme folder name")
     return name
 
 
@@ -152,7 +179,10 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
         diagnostics.error(path, exc.message, exc.line)
         return SiteConfig()
     except UnicodeDecodeError:
-        diagnostics.error(path, "not UTF-8 text")
+        diagnostics.error(path, "not UTF-8 text", 1)
+        return SiteConfig()
+    except OSError as exc:
+        diagnostics.error(path, read_problem(path, exc), 1)
         return SiteConfig()
     if data is None:
         data = YamlMap({}, {}, 1)
@@ -188,18 +218,21 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    known = sorted([*schema, "images"] if where == "site.yaml" else schema)
+    check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
-        if key == "images" and where == "site.yaml":
-            continue
         check = schema.get(key)
-        if check is None:
-            known = ", ".join(sorted([*schema, "images"] if where == "site.yaml" else schema))
-            diagnostics.warning(
-                path, f"unknown key '{key}' in {where} (known: {known})", data.line_of(key)
-            )
+        if check is None:  # "images" (read by the caller) or unknown (reported above)
             continue
         try:
             values[key] = check(raw)
         except _Invalid as exc:
             diagnostics.error(path, f"{key}: {exc}", data.line_of(key))
     return values
+
+
+def read_problem(path: Path, exc: OSError) -> str:
+    """Why a YAML file could not be read, for its diagnostic."""
+    if path.is_dir():
+        return f"is a folder; {path.name} must be a file"
+    return f"cannot be read: {exc.strerror or exc}"

@@ -97,7 +97,7 @@ def test_an_unknown_key_in_a_post_is_a_warning_with_its_line(tmp_path: Path, run
     make_site(
         tmp_path,
         site_files(
-            {post_path("zevenaar", "2110-typo.md"): "---\ntitle: T\nauther: Hein\n---\nTekst.\n"}
+            {post_path("zevenaar", "2110-typo.md"): "---\ntitle: T\nnotitie: Hein\n---\nTekst.\n"}
         ),
     )
 
@@ -107,12 +107,12 @@ def test_an_unknown_key_in_a_post_is_a_warning_with_its_line(tmp_path: Path, run
     warnings = result.diagnostics("warning")
     assert len(warnings) == 1
     assert warnings[0].startswith(f"content/{SHIFT}/zevenaar/2110-typo.md:3: warning: ")
-    assert "auther" in warnings[0]
+    assert "notitie" in warnings[0]
     assert (tmp_path / "site" / SHIFT / "zevenaar" / "2110-typo" / "index.html").is_file()
 
 
 def test_an_unknown_key_in_shift_yaml_is_a_warning_with_its_line(tmp_path: Path, run: Run) -> None:
-    make_site(tmp_path, site_files({f"content/{SHIFT}/shift.yaml": SHIFT_YAML + "eind: 03:00\n"}))
+    make_site(tmp_path, site_files({f"content/{SHIFT}/shift.yaml": SHIFT_YAML + "opmerking: x\n"}))
 
     result = run(["build", "--now", AFTER], tmp_path)
 
@@ -120,7 +120,7 @@ def test_an_unknown_key_in_shift_yaml_is_a_warning_with_its_line(tmp_path: Path,
     warnings = result.diagnostics("warning")
     assert len(warnings) == 1
     assert warnings[0].startswith(f"content/{SHIFT}/shift.yaml:5: warning: ")
-    assert "eind" in warnings[0]
+    assert "opmerking" in warnings[0]
 
 
 def test_a_team_missing_from_teams_yaml_is_named_from_its_folder_with_a_warning(

@@ -26,6 +26,7 @@ from followshift.content.files import (
     read_ahead,
     slugify,
 )
+from followshift.content.keys import check_keys
 from followshift.content.model import Order, Post, Shift, Site, Team
 from followshift.content.posts import ShiftContext, read_lone_photo, read_post
 from followshift.content.readcache import FolderEntry, ReadCache
@@ -312,12 +313,7 @@ def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict
     if not isinstance(data, YamlMap):
         diags.error(path, "must be a mapping with title:, start: and end:", 1)
         return None
-    for key in data:
-        if key not in SHIFT_KEYS:
-            diags.warning(
-                path, f"unknown key '{key}' (known: {', '.join(SHIFT_KEYS)})", data.line_of(key)
-            )
-    ok = True
+    ok = check_keys(data, SHIFT_KEYS, path, diags)  # `dealy: 15m` must not publish without it
     result: dict[str, Any] = {
         "description": "",
         "order": Order.AUTO,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from followshift.content.files import read_text, slugify
 from followshift.content.frontmatter import split_front_matter
+from followshift.content.keys import check_keys
 from followshift.content.model import Photo, Post
 from followshift.content.times import (
     Resolved,
@@ -91,11 +92,7 @@ def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post |
 def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics) -> Post:
     parsed = split_front_matter(read_text(path))
     meta = parsed.meta
-    for key in meta:
-        if key not in POST_KEYS:
-            diags.warning(
-                path, f"unknown key '{key}' (known: {', '.join(POST_KEYS)})", meta.line_of(key)
-            )
+    check_keys(meta, POST_KEYS, path, diags, fatal=True)  # `stauts: draft` must not publish
 
     title = _optional_text(meta, "title")
     author = _optional_text(meta, "author")

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from followshift.content.files import PHOTO_SUFFIXES, slugify
+from followshift.config import read_problem
+from followshift.content.clean import echo
+from followshift.content.files import PHOTO_SUFFIXES, name_from_id, slugify
+from followshift.content.keys import check_keys
 from followshift.content.model import Team
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics
@@ -18,6 +21,8 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]:
+    """The teams of teams.yaml. A mistake in one setting is an error at its line and the team
+    keeps the default for that setting: a team in teams.yaml is never reported as missing."""
     if not path.exists():
         return {}
     try:
@@ -26,7 +31,10 @@ def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]
         diags.error(path, exc.message, exc.line)
         return {}
     except UnicodeDecodeError:
-        diags.error(path, "not UTF-8 text")
+        diags.error(path, "not UTF-8 text", 1)
+        return {}
+    except OSError as exc:
+        diags.error(path, read_problem(path, exc), 1)
         return {}
     if data is None:
         return {}
@@ -39,59 +47,47 @@ def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]
         if slugify(team_id) != team_id:
             diags.error(
                 path,
-                f"team id '{team_id}' must be its folder name in lowercase letters, "
-                f"digits and hyphens, e.g. '{slugify(team_id)}'",
+                f"team id '{echo(team_id)}' must be its folder name in lowercase letters, "
+                f"digits and hyphens, e.g. '{echo(slugify(team_id))}'",
                 line,
             )
             continue
         if not isinstance(raw, YamlMap):
             diags.error(path, f"{team_id}: must be a mapping with name:, region:, color:", line)
-            continue
-        team = _team(path, content, team_id, raw, diags)
-        if team is not None:
-            teams[team_id] = team
+            raw = YamlMap({}, {}, line)
+        teams[team_id] = _team(path, content, team_id, raw, diags)
     return teams
 
 
-def _team(path: Path, content: Path, team_id: str, raw: YamlMap, diags: Diagnostics) -> Team | None:
-    ok = True
-    for key in raw:
-        if key not in TEAM_KEYS:
-            diags.warning(
-                path,
-                f"{team_id}: unknown key '{key}' (known: {', '.join(TEAM_KEYS)})",
-                raw.line_of(key),
-            )
+def _team(path: Path, content: Path, team_id: str, raw: YamlMap, diags: Diagnostics) -> Team:
+    check_keys(raw, TEAM_KEYS, path, diags, prefix=f"{team_id}: ")
     name = raw.get("name")
     if name is None:
         diags.warning(path, f"{team_id}: no name; using its id", raw.line)
         name = team_id
     elif not isinstance(name, str) or not name.strip():
         diags.error(path, f"{team_id}: name must be text", raw.line_of("name"))
-        ok = False
+        name = name_from_id(team_id)
     region = raw.get("region") or ""
     if not isinstance(region, str):
         diags.error(path, f"{team_id}: region must be text", raw.line_of("region"))
-        ok = False
+        region = ""
     color = raw.get("color", Team.color)
     if not isinstance(color, str) or not _COLOR.fullmatch(color):
         diags.error(
             path,
-            f"{team_id}: color must be a hex colour such as '#1f3b73' (quote it)",
+            f"{team_id}: color must be a hex colour such as '#1f3b73' (quote it), "
+            f"not '{echo(color)}'; using the default {Team.color}",
             raw.line_of("color"),
         )
-        ok = False
-    avatar = _avatar(path, content, team_id, raw, diags)
-    links = _links(path, team_id, raw.get("links"), raw.line_of("links"), diags)
-    if not ok or links is None:
-        return None
+        color = Team.color
     return Team(
         id=team_id,
-        name=str(name).strip(),
+        name=name.strip(),
         region=region.strip(),
         color=color.lower(),
-        avatar=avatar,
-        links=links,
+        avatar=_avatar(path, content, team_id, raw, diags),
+        links=_links(path, team_id, raw.get("links"), raw.line_of("links"), diags),
     )
 
 
@@ -109,40 +105,50 @@ def _avatar(
     try:
         real = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        diags.error(path, f"{team_id}: avatar '{value}' does not exist", line)
+        diags.error(path, f"{team_id}: avatar '{echo(value)}' does not exist", line)
         return None
     if not real.is_relative_to(content.resolve()) or Path(value).is_absolute():
-        diags.error(path, f"{team_id}: avatar '{value}' is outside content/", line)
+        diags.error(path, f"{team_id}: avatar '{echo(value)}' is outside content/", line)
         return None
     if candidate.suffix.lower() not in PHOTO_SUFFIXES:
-        diags.error(path, f"{team_id}: avatar '{value}' is not a JPEG, PNG, WebP or HEIC", line)
+        diags.error(
+            path, f"{team_id}: avatar '{echo(value)}' is not a JPEG, PNG, WebP or HEIC", line
+        )
         return None
     return candidate
 
 
 def _links(
     path: Path, team_id: str, value: Any, line: int, diags: Diagnostics
-) -> tuple[tuple[str, str], ...] | None:
+) -> tuple[tuple[str, str], ...]:
+    """The team's valid links; a bad one is an error at its line and left out."""
     if value is None:
         return ()
     if not isinstance(value, YamlMap):
         diags.error(path, f"{team_id}: links must map kinds to URLs (facebook: https://…)", line)
-        return None
+        return ()
+    check_keys(value, LINK_KINDS, path, diags, prefix=f"{team_id}: links: ")
     links = []
     for kind, url in value.items():
         if kind not in LINK_KINDS:
-            diags.warning(
+            continue  # reported above
+        if not isinstance(url, str) or not _is_web_url(url.strip()):
+            diags.error(
                 path,
-                f"{team_id}: unknown link kind '{kind}' (known: {', '.join(LINK_KINDS)})",
+                f"{team_id}: links.{kind} must be an http(s) URL, not '{echo(url)}'",
                 value.line_of(kind),
             )
             continue
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            diags.error(
-                path, f"{team_id}: links.{kind} must be an http(s) URL", value.line_of(kind)
-            )
-            return None
-        links.append((kind, url))
+        links.append((kind, url.strip()))
     links.sort(key=lambda item: LINK_KINDS.index(item[0]))
     return tuple(links)
+
+
+def _is_web_url(url: str) -> bool:
+    if re.search(r"[\s\"'<>\\]", url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

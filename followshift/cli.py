@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from followshift import __version__
-from followshift.content.times import TimeError, parse_datetime, resolve_now
+from followshift.content.times import TimeError, parse_datetime, parse_epoch, resolve_now
 from followshift.diagnostics import Diagnostic, Level, display_path
 from followshift.scaffold import ScaffoldError, example_shift, init_site, new_post, site_timezone
 
@@ -34,7 +34,9 @@ def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
     if value is None:
         return None
     try:
-        parse_datetime(value, UTC)  # only the syntax; the site zone is applied later
+        # The syntax and the year range (1970-2999, whatever the zone): the site zone is
+        # applied later, and can then neither fail nor overflow.
+        parse_datetime(value, UTC)
     except TimeError as exc:
         raise click.BadParameter(
             f"{exc} (e.g. 2026-10-24T21:00 or 2026-10-24T21:00+02:00)"
@@ -198,16 +200,22 @@ def _read_stdin() -> str:
 
 
 def _validate_base_url(base_url: str | None) -> None:
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise click.BadParameter("must be an absolute http(s) URL", param_hint="--base-url")
+    from followshift.config import check_base_url
+
+    if base_url is not None:
+        try:
+            check_base_url(base_url)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--base-url") from None
 
 
 def _source_date_epoch() -> str | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is not None and not value.strip().isdigit():
-        raise click.UsageError(
-            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not '{value}'"
-        )
+    if value is not None:
+        try:
+            parse_epoch(value)
+        except TimeError as exc:
+            raise click.UsageError(str(exc)) from None
     return value
 
 
@@ -329,7 +337,12 @@ def _fail(exc: ScaffoldError) -> NoReturn:
 @click.argument("team")
 @click.argument("text", required=False)
 @content_option
-@click.option("--time", "time_", metavar="HH:MM", help="The time of the post (default: now).")
+@click.option(
+    "--time",
+    "time_",
+    metavar="HH:MM[:SS]",
+    help="The time of the post (default: now, to the second).",
+)
 @click.option("--title", help="The post's title; also names the file.")
 @click.option("--author", help="Who wrote it, e.g. 'Wijkagent Hein'.")
 @click.option(

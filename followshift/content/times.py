@@ -7,6 +7,12 @@ Rules (documented in docs/content.md):
   is moved forward by the gap (02:30 becomes 03:30 summer time). Both give a warning that asks
   for an explicit UTC offset.
 - A time without a date falls on the day that puts it inside the shift.
+- Seconds may be given everywhere (`19:15:42`, `2026-10-24 19:15:42`): `new` writes them, so
+  two posts of one minute keep the order they were written in. `19.15` (which YAML would read as
+  the number 19.15; yamlio keeps it as text) and `1915` mean 19:15.
+- Dates are years 1970 to 2999 (SOURCE_DATE_EPOCH is 1970 at its lowest; Windows' clock
+  functions end in 3000); a delay is at most a week. Beyond that, adding a time zone or a delay
+  overflowed Python's datetime into a traceback.
 Every instant leaves this module in UTC; pages convert to the site time zone for display.
 """
 
@@ -15,7 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
+
+from followshift.content.clean import echo
 
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$")
 _DATETIME = re.compile(
@@ -24,6 +32,13 @@ _DATETIME = re.compile(
 )
 _FILENAME = re.compile(r"^(\d{2})(\d{2})(?!\d)")
 _DURATION = re.compile(r"(\d+)\s*(h|min|m|s)", re.IGNORECASE)
+
+MIN_YEAR, MAX_YEAR = 1970, 2999
+MAX_DELAY = timedelta(days=7)
+# The epoch seconds of 1970-01-01 and of 3000-01-01 UTC.
+MAX_EPOCH = int(
+    (datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds()
+)
 
 
 class TimeError(ValueError):
@@ -42,38 +57,42 @@ class Resolved:
         object.__setattr__(self, "instant", self.instant.astimezone(UTC))
 
 
-def parse_duration(text: str | int) -> timedelta:
-    """`15m`, `1h30m`, `90s`, `0`; a bare number is minutes."""
-    if isinstance(text, bool):
-        raise TimeError(f"'{text}' is not a duration such as 15m or 1h30m")
+def parse_duration(text: object) -> timedelta:
+    """`15m`, `1h30m`, `90s`, `0`; a bare number is minutes. At most MAX_DELAY."""
+    if isinstance(text, bool) or not isinstance(text, str | int):
+        raise TimeError(f"'{echo(text)}' is not a duration such as 15m or 1h30m")
     if isinstance(text, int):
         if text < 0:
             raise TimeError(f"'{text}' is negative; a delay holds posts back, e.g. 15m")
-        return timedelta(minutes=text)
+        return _bounded(text * 60, text)
     value = text.strip().replace(" ", "")
-    if value.isdigit():
-        return timedelta(minutes=int(value))
+    if value.isascii() and value.isdigit():
+        return _bounded(int(value) * 60, text)
     parts = _DURATION.findall(value)
     if not parts or "".join(n + u for n, u in parts).lower() != value.lower():
-        raise TimeError(f"'{text}' is not a duration such as 15m or 1h30m")
-    total = timedelta()
+        raise TimeError(f"'{echo(text)}' is not a duration such as 15m or 1h30m")
+    seconds = 0
     for number, unit in parts:
         unit = unit.lower()
-        total += timedelta(
-            hours=int(number) if unit == "h" else 0,
-            minutes=int(number) if unit in ("m", "min") else 0,
-            seconds=int(number) if unit == "s" else 0,
-        )
-    return total
+        seconds += int(number) * (3600 if unit == "h" else 60 if unit in ("m", "min") else 1)
+    return _bounded(seconds, text)
+
+
+def _bounded(seconds: int, text: object) -> timedelta:
+    # Compared as an integer first: timedelta() itself overflows on absurd numbers.
+    if seconds > MAX_DELAY.total_seconds():
+        raise TimeError(f"'{echo(text)}' is longer than the longest delay, a week (7 days)")
+    return timedelta(seconds=seconds)
 
 
 def parse_clock(text: str) -> time:
+    """`19:15`, `19:15:42`, `19.15`, `9:05`."""
     match = _CLOCK.match(text.strip())
     if not match:
-        raise TimeError(f"'{text}' is not a time such as 19:15")
+        raise TimeError(f"'{echo(text)}' is not a time such as 19:15 or 19:15:42")
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise TimeError(f"'{text}' is not a valid time of day")
+        raise TimeError(f"'{echo(text)}' is not a valid time of day")
     return time(hour, minute, second)
 
 
@@ -115,7 +134,9 @@ def parse_datetime(text: str, tz: tzinfo) -> Resolved:
     """`2026-10-24 19:15`, `2026-10-24T19:15:00`, optionally with `Z` or `+02:00`."""
     match = _DATETIME.match(text.strip())
     if not match:
-        raise TimeError(f"'{text}' is not a date and time such as 2026-10-24 19:15")
+        raise TimeError(f"'{echo(text)}' is not a date and time such as 2026-10-24 19:15")
+    if not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
+        raise TimeError(f"'{echo(text)}' is not a year from {MIN_YEAR} to {MAX_YEAR}")
     try:
         naive = datetime(
             int(match[1]),
@@ -126,7 +147,7 @@ def parse_datetime(text: str, tz: tzinfo) -> Resolved:
             int(match[6] or 0),
         )
     except ValueError as exc:
-        raise TimeError(f"'{text}' is not a valid date and time: {exc}") from None
+        raise TimeError(f"'{echo(text)}' is not a valid date and time: {exc}") from None
     offset = match[7]
     if offset is None:
         return localize(naive, tz)
@@ -136,7 +157,7 @@ def parse_datetime(text: str, tz: tzinfo) -> Resolved:
     digits = offset[1:].replace(":", "")
     delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     if delta >= timedelta(hours=24):
-        raise TimeError(f"'{text}' has an impossible UTC offset")
+        raise TimeError(f"'{echo(text)}' has an impossible UTC offset")
     return Resolved(naive.replace(tzinfo=timezone(sign * delta)))
 
 
@@ -171,13 +192,15 @@ def place_in_shift(clock: time, start: datetime, end: datetime, tz: tzinfo) -> R
 
 def parse_post_time(value: object, start: datetime, end: datetime, tz: tzinfo) -> Resolved:
     """A front-matter `time` (or `updated`): a time of day or a full date-time."""
-    if isinstance(value, datetime | date):
-        raise TimeError(f"'{value}' is not a time such as 19:15")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TimeError(f"'{echo(value)}' is not a time such as 19:15")
     text = str(value).strip()
     if re.fullmatch(r"\d{3,4}", text):  # `time: 1915` (YAML reads it as a number)
         text = f"{text[:-2]}:{text[-2:]}"
     if _CLOCK.match(text):
         return place_in_shift(parse_clock(text), start, end, tz)
+    if not re.match(r"\d{4}-", text):  # no date: it was meant as a time of day
+        raise TimeError(f"'{echo(text)}' is not a time such as 19:15 or 2026-10-24 19:15")
     return parse_datetime(text, tz)
 
 
@@ -224,10 +247,26 @@ def _join(*parts: str | None) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def parse_epoch(text: str) -> datetime:
+    """SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 UTC, before the year 3000."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise TimeError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC, not '{echo(text)}'"
+        )
+    if len(value) > 12 or int(value) >= MAX_EPOCH:
+        raise TimeError(
+            f"SOURCE_DATE_EPOCH {echo(value)} is after the year {MAX_YEAR}; "
+            "give whole seconds since 1970-01-01 UTC"
+        )
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=int(value))
+
+
 def resolve_now(now: str | None, epoch: str | None, tz: tzinfo) -> datetime:
-    """--now (site time zone when it has no offset), else SOURCE_DATE_EPOCH, else the clock."""
+    """--now (site time zone when it has no offset), else SOURCE_DATE_EPOCH, else the clock.
+    TimeError when one is given but not a time in range (the command line checks first)."""
     if now:
         return parse_datetime(now, tz).instant
     if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
+        return parse_epoch(epoch)
     return datetime.now(UTC)

@@ -2,7 +2,8 @@
 
 This module owns everything that touches the *source* file: which formats are accepted,
 the decompression-bomb guard (checked from the header, before any pixel is decoded),
-JPEG draft decoding, turning the pixels upright, and ``probe``.
+JPEG draft decoding, turning the pixels upright, and ``probe``, which also refuses a file cut
+short (complete.py), so that `check` finds every photo the photo stage would refuse.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import IO
 import pillow_heif
 from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from .complete import is_complete
 from .model import ImageError, ImageSettings, ProbeInfo
 
 # Registering at import time runs once per process (the import system guarantees it),
@@ -26,6 +28,10 @@ pillow_heif.register_heif_opener()
 
 UNSUPPORTED = "not a supported image (JPEG, PNG, WebP, HEIC)"
 CORRUPT = "image is corrupt or truncated"
+TRUNCATED = "image is truncated: the file ends before the image does (still being copied?)"
+# Capture times outside these years are a camera's unset clock (0000:00:00, 1904, 2080…), and
+# year 1 overflowed Python's datetime when the site's UTC offset was applied.
+_CAPTURE_YEARS = range(1970, 3000)
 
 # Image.open IDs to try. The "JPEG" opener also yields MPO files (iPhone photos with a
 # depth map or gain map), which decode like JPEG.
@@ -122,6 +128,8 @@ def capture_time(exif: Image.Exif) -> tuple[datetime | None, timedelta | None]:
             taken = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
         except ValueError:  # e.g. the "0000:00:00 00:00:00" some cameras write
             taken = None
+        if taken is not None and taken.year not in _CAPTURE_YEARS:
+            taken = None
     text = _exif_text(sub.get(ExifTags.Base.OffsetTimeOriginal))
     match = _OFFSET.match(text) if text else None
     if match:
@@ -133,14 +141,23 @@ def capture_time(exif: Image.Exif) -> tuple[datetime | None, timedelta | None]:
 def probe(path: Path, settings: ImageSettings) -> ProbeInfo:
     """Cheap check used while reading content: opens the header only (no full decode).
 
-    Rejects unsupported formats and too many pixels and reads the EXIF capture time.
-    Raises ImageError.
+    Rejects unsupported formats, too many pixels and files cut short, and reads the EXIF
+    capture time. Raises ImageError.
     """
-    with open_image(Path(path), settings) as im:
+    path = Path(path)
+    with open_image(path, settings) as im:
+        kind = _KIND[str(im.format)]
+        try:
+            with path.open("rb") as fp:
+                complete = is_complete(fp, kind)
+        except OSError as exc:
+            raise ImageError(f"cannot read the file ({exc.strerror or exc})") from None
+        if not complete:
+            raise ImageError(TRUNCATED)
         exif = header_exif(im)
         width, height = upright_size(im.size, orientation(exif))
         taken, offset = capture_time(exif)
-        return ProbeInfo(width, height, _KIND[str(im.format)], taken, offset)
+        return ProbeInfo(width, height, kind, taken, offset)
 
 
 def load_upright(

@@ -5,15 +5,19 @@ No Click here: the command line maps flags to these functions and `ScaffoldError
 Rules of `new_post` (documented in README.md, "Posting from the command line"):
 
 - **Name**: `HHMM-<slug>.md` in `content/SHIFT/TEAM/`. HHMM is the local time in the site's time
-  zone (site.yaml `timezone`) of `now`, or `time` (`HH:MM`, also `19.15` and `1915`) when given.
-  The slug comes from the title, else from the first words of the text (at most 6 words), else it
-  is `bericht`; at most 50 characters, cut at a hyphen. The name carries the time, so no `time:`
-  key is written, with one exception: a clock time in the hour that happens twice (the night
-  summer time ends) gets `time:` with its UTC offset, which a name cannot say.
-- **Front matter** holds only what was given: `title`, `author`, `photos` (`file`, `alt`). Every
-  value is a double-quoted YAML string, so `Let op: "gladheid"` reads back exactly. A text that
-  starts with its own front matter keeps it; the given keys are added to it (a key given twice is
-  refused).
+  zone (site.yaml `timezone`) of `now`, or `time` (`HH:MM` or `HH:MM:SS`, also `19.15` and
+  `1915`) when given. The slug comes from the title, else from the first words of the text (at
+  most 6 words), else it is `bericht`; at most 50 characters, cut at a hyphen.
+- **Time**: a post stamped from the clock gets `time: HH:MM:SS`, to the second, so two posts of
+  one minute ("Ongeval", then "Weg weer vrij") keep the order they were written in; the name only
+  says the minute. In the hour that happens twice (the night summer time ends) `time:` is the
+  full date-time with its UTC offset, which a name cannot say. A `time` given without seconds
+  writes no `time:` (the name says it all); one with seconds writes it.
+- **Front matter** holds the time and what was given: `title`, `author`, `photos` (`file`,
+  `alt`). Every text value is a double-quoted YAML string, so `Let op: "gladheid"` reads back
+  exactly; control characters are left out of titles, authors and alt texts. A text that starts
+  with its own front matter keeps it; the given keys are added to it (a key given twice is
+  refused; its own `time:` is kept).
 - **Shift**: must be a folder of the content folder with a shift.yaml; otherwise the error lists
   the known shifts. **Team**: must be a valid id (`slugify(team) == team`); a team that is not in
   teams.yaml is allowed (the build warns), its folder is created when missing.
@@ -21,9 +25,11 @@ Rules of `new_post` (documented in README.md, "Posting from the command line"):
   photos numbered after it) moves the post to `…-2.md`, `…-3.md`, and a note says so. Files are
   created exclusively (`open(…, "x")`), so even a post written at the same moment by someone else
   is never overwritten.
-- **Photos** (JPEG, PNG, WebP, HEIC/HEIF, by suffix; not decoded here) are copied beside the post
-  as `<stem>.jpg`, `<stem>-2.jpg`, … (suffix in lower case) and listed under `photos:` with their
-  alt text. A photo without alt text is allowed, with a warning.
+- **Photos** (JPEG, PNG, WebP, HEIC/HEIF) are checked with the build's own probe (format, pixel
+  limit of site.yaml, a file cut short), so a file the build would refuse is refused here and
+  nothing is written. They are copied beside the post as `<stem>.jpg`, `<stem>-2.jpg`, … (suffix
+  in lower case) and listed under `photos:` with their alt text. A photo without alt text is
+  allowed, with a warning.
 - **Nothing to post** (no text, no title, no photo) is an error.
 
 `init_site` makes a small example site (one team, one shift tonight, three posts, one photo) that
@@ -44,7 +50,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from followshift.config import load_config
+from followshift.config import SiteConfig, load_config
+from followshift.content.clean import without_controls
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     is_hidden_dir,
@@ -127,14 +134,15 @@ def new_post(
     shift = shift.rstrip("/\\")
     shift_dir = _shift_folder(content, shift)
     _check_team(team)
-    tz = site_timezone(content)
+    config = site_config(content)
+    tz = config.tz
     photos = list(photos or [])
     title = _one_line(title)
     author = _one_line(author)
     warnings: list[str] = []
 
     local = now.astimezone(tz) if now.tzinfo else localize(now, tz).instant.astimezone(tz)
-    local = local.replace(second=0, microsecond=0)
+    local = local.replace(microsecond=0)
     clock = _parse_time_option(time) if time else local.time()
 
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -153,16 +161,20 @@ def new_post(
             "a --title or a --photo"
         )
     for photo, _ in photos:
-        _check_photo(photo)
+        _check_photo(photo, config)
 
     folder = shift_dir / team
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{display_path(folder)} is a file, not a team folder")
 
     keys: list[tuple[str, str]] = []
-    if not time and "time" not in meta and _is_doubled(local, tz):
+    if "time" not in meta and not time and _is_doubled(local, tz):
         # The night summer time ends: "0230" would be read as the first 02:30; say which one.
-        keys.append(("time", _yaml_str(local.isoformat(timespec="minutes"))))
+        keys.append(("time", _yaml_str(local.isoformat(timespec="seconds"))))
+    elif "time" not in meta and (not time or clock.second):
+        # To the second: the name says only the minute, and posts of one minute must keep
+        # the order they were written in. Plain text to our YAML reader (no base-60 numbers).
+        keys.append(("time", clock.isoformat(timespec="seconds")))
     if title:
         keys.append(("title", _yaml_str(title)))
     if author:
@@ -188,7 +200,7 @@ def new_post(
         text=text if own else body,
         own_front_matter=own,
         keys=keys,
-        photos=[(photo, " ".join(alt.split())) for photo, alt in photos],
+        photos=[(photo, _one_line(alt) or "") for photo, alt in photos],
     )
     try:
         folder.mkdir(exist_ok=True)
@@ -218,6 +230,12 @@ def known_shifts(content: Path) -> list[str]:
 
 def site_timezone(content: Path) -> ZoneInfo:
     """The site's time zone from site.yaml; a ScaffoldError when it cannot be known."""
+    return site_config(content).tz
+
+
+def site_config(content: Path) -> SiteConfig:
+    """site.yaml, as far as `new` needs it (the time zone, the photo limits); a ScaffoldError
+    when the time zone cannot be known. Other mistakes in it are the build's to report."""
     if not content.is_dir():
         raise _no_content(content)
     diagnostics = Diagnostics()
@@ -230,7 +248,7 @@ def site_timezone(content: Path) -> ZoneInfo:
                 f"{where}: {problem.message}; the time zone is needed to stamp the post",
                 usage=False,
             )
-    return config.tz
+    return config
 
 
 def post_slug(title: str | None, text: str) -> str:
@@ -296,7 +314,7 @@ def _parse_time_option(text: str) -> time:
     if re.fullmatch(r"\d{3,4}", value):
         value = f"{value[:-2]}:{value[-2:]}"
     try:
-        return parse_clock(value).replace(second=0)
+        return parse_clock(value)
     except TimeError as exc:
         raise ScaffoldError(f"--time: {exc}") from None
 
@@ -304,7 +322,7 @@ def _parse_time_option(text: str) -> time:
 def _one_line(value: str | None) -> str | None:
     if value is None:
         return None
-    return " ".join(value.split()) or None
+    return " ".join(without_controls(value).split()) or None
 
 
 def _split_text(text: str) -> tuple[str, YamlMap, bool]:
@@ -317,12 +335,24 @@ def _split_text(text: str) -> tuple[str, YamlMap, bool]:
     return parsed.body, parsed.meta, own
 
 
-def _check_photo(photo: Path) -> None:
+def _check_photo(photo: Path, config: SiteConfig) -> None:
     if not photo.is_file():
         raise ScaffoldError(f"--photo: {display_path(photo)} does not exist or is not a file")
     if photo.suffix.lower() not in PHOTO_SUFFIXES:
         kinds = " ".join(sorted(PHOTO_SUFFIXES))
         raise ScaffoldError(f"--photo: {display_path(photo)} is not a photo ({kinds})")
+    # The build's own check (Pillow is imported only now): what it refuses, `new` refuses.
+    from followshift.images import ImageError, ImageSettings, probe
+
+    settings = ImageSettings(
+        widths=config.images.widths,
+        quality=config.images.quality,
+        max_pixels=config.images.max_pixels,
+    )
+    try:
+        probe(photo, settings)
+    except ImageError as exc:
+        raise ScaffoldError(f"--photo: {display_path(photo)}: {exc}") from None
 
 
 def _same_folder(a: Path, b: Path) -> bool:

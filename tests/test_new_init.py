@@ -34,6 +34,7 @@ from followshift.cli import main
 from followshift.content.frontmatter import split_front_matter
 
 NOW = "2026-10-24T21:07"
+STAMP = "---\ntime: 21:07:00\n---\n"  # what `new` writes first: the time, to the second
 TEAM_DIR = f"content/{SHIFT}/zevenaar"
 
 
@@ -91,7 +92,7 @@ def test_argument_text_is_stamped_with_now(run: Run, root: Path) -> None:
     outcome = new(run, root, "Verkeerscontrole op de A12 bij Duiven.")
     path = written(outcome, root)
     assert path == root / post_path("zevenaar", "2107-verkeerscontrole-op-de-a12-bij-duiven.md")
-    assert path.read_text(encoding="utf-8") == "Verkeerscontrole op de A12 bij Duiven.\n"
+    assert path.read_text(encoding="utf-8") == STAMP + "Verkeerscontrole op de A12 bij Duiven.\n"
     assert outcome.stderr == ""
     build(run, root)
     page = post_page(root, path.stem)
@@ -172,8 +173,8 @@ def test_the_doubled_hour_gets_a_time_with_offset(run: Run, root: Path) -> None:
     first = written(new(run, root, "Eerste keer.", now="2026-10-25T02:30+02:00"), root)
     second = written(new(run, root, "Tweede keer.", now="2026-10-25T02:30+01:00"), root)
     assert first.name.startswith("0230-") and second.name.startswith("0230-")
-    assert front_matter(first)["time"] == "2026-10-25T02:30+02:00"
-    assert front_matter(second)["time"] == "2026-10-25T02:30+01:00"
+    assert front_matter(first)["time"] == "2026-10-25T02:30:00+02:00"
+    assert front_matter(second)["time"] == "2026-10-25T02:30:00+01:00"
     outcome = build(run, root)
     assert "0230" not in outcome.stderr  # no "occurs twice" warning: the offset says which
 
@@ -187,12 +188,12 @@ def test_text_from_stdin(root: Path) -> None:
     )
     path = written(outcome, root)
     assert path.name == "2107-uit-een-script-tweede-regel.md"
-    assert path.read_text(encoding="utf-8") == "Uit een script.\nTweede regel.\n"
+    assert path.read_text(encoding="utf-8") == STAMP + "Uit een script.\nTweede regel.\n"
 
 
 def test_dash_reads_stdin(root: Path) -> None:
     outcome = run_with_input(["new", SHIFT, "zevenaar", "-", "--now", NOW], root, "Via stdin.")
-    assert written(outcome, root).read_text(encoding="utf-8") == "Via stdin.\n"
+    assert written(outcome, root).read_text(encoding="utf-8") == STAMP + "Via stdin.\n"
 
 
 def test_empty_stdin_and_nothing_else_is_nothing_to_post(root: Path) -> None:
@@ -207,7 +208,7 @@ def test_empty_stdin_and_nothing_else_is_nothing_to_post(root: Path) -> None:
 def test_title_only_from_empty_stdin_is_a_post(root: Path, run: Run) -> None:
     outcome = run_with_input(["new", SHIFT, "zevenaar", "--title", "Pauze", "--now", NOW], root, "")
     path = written(outcome, root)
-    assert path.read_text(encoding="utf-8") == '---\ntitle: "Pauze"\n---\n'
+    assert path.read_text(encoding="utf-8") == '---\ntime: 21:07:00\ntitle: "Pauze"\n---\n'
     assert "nothing" not in build(run, root).stderr
 
 
@@ -230,7 +231,7 @@ def test_text_from_editor_on_a_terminal(
     )
     path = written(outcome, root)
     assert path.name == "2107-geschreven-in-de-editor.md"
-    assert path.read_text(encoding="utf-8") == "Geschreven in de editor.\n"
+    assert path.read_text(encoding="utf-8") == STAMP + "Geschreven in de editor.\n"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the fake editor is a POSIX shell script")
@@ -260,8 +261,7 @@ def test_title_and_author_round_trip_through_a_build(run: Run, root: Path) -> No
     )
     assert path.name == "2107-let-op-gladheid-b-ijzel-b-a12-x-y.md"
     meta = front_matter(path)
-    assert meta == {"title": TRICKY, "author": "Agent #1: Bo"}
-    assert "time" not in meta
+    assert meta == {"time": "21:07:00", "title": TRICKY, "author": "Agent #1: Bo"}
     build(run, root)
     page = post_page(root, path.stem)
     heading = re.search(r'<h1 class="post-title">(.*?)</h1>', page)
@@ -277,7 +277,7 @@ def test_text_with_its_own_front_matter_gets_the_given_keys(run: Run, root: Path
     args = ["new", SHIFT, "zevenaar", "--title", "Aanhouding", "--now", NOW]
     path = written(run_with_input(args, root, text), root)
     assert path.name == "2107-aanhouding.md"
-    assert front_matter(path) == {"pinned": True, "title": "Aanhouding"}
+    assert front_matter(path) == {"pinned": True, "time": "21:07:00", "title": "Aanhouding"}
     assert split_front_matter(path.read_text(encoding="utf-8")).body == "Een aanhouding.\n"
     assert "0 errors" in build(run, root).stderr
 
@@ -332,13 +332,13 @@ def test_photos_are_copied_with_matching_names(run: Run, root: Path, tmp_path: P
 
 def test_a_photo_without_alt_warns(run: Run, root: Path, tmp_path: Path) -> None:
     photo = tmp_path / "foto.png"
-    photo.write_bytes(jpeg())  # the suffix decides; new never decodes
+    photo.write_bytes(jpeg())  # a JPEG named .png: the build reads what it is, not its name
     outcome = new(run, root, "--photo", str(photo))
     path = written(outcome, root)
     assert path.name == "2107-bericht.md"
     assert path.with_name("2107-bericht.png").is_file()
     assert "warning: photo foto.png has no alt text" in outcome.stderr
-    assert front_matter(path) == {"photos": [{"file": "2107-bericht.png"}]}
+    assert front_matter(path) == {"time": "21:07:00", "photos": [{"file": "2107-bericht.png"}]}
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,15 @@ it over real sockets.
 
 from __future__ import annotations
 
+import http.client
 import os
+import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DURING, SHIFT, make_site, post_path, site_files
@@ -22,6 +25,7 @@ from watchdog.observers.polling import PollingObserver
 
 from followshift import writing
 from followshift.build import BuildOptions
+from followshift.serve import IDLE_TIMEOUT, PREFIX, Broadcaster, make_server
 from followshift.watch import Clock, Rebuild, Watcher
 
 LINUX = sys.platform.startswith("linux")
@@ -206,3 +210,121 @@ def test_a_shift_yaml_held_open_holds_back_the_rebuild(
     index = shift_index(root)
     assert "Megavolgdienst Gelderland" in index and "<strong>Gelderland</strong>" in index
     assert all(not r.result.diagnostics.errors for r in running.rebuilds)
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[Callable[..., Any]]:
+    """Starts followshift's server on a folder (port 0); stops it after the test."""
+    started: list[Any] = []
+
+    def _start(
+        site: Path,
+        host: str = "127.0.0.1",
+        timeout: float = IDLE_TIMEOUT,
+        broadcaster: Broadcaster | None = None,
+    ) -> Any:
+        instance = make_server(site, host, 0, broadcaster or Broadcaster(), timeout=timeout)
+        threading.Thread(target=instance.serve_forever, daemon=True).start()
+        started.append(instance)
+        return instance
+
+    yield _start
+    for instance in started:
+        instance.shutdown()
+        instance.server_close()
+
+
+def request(port: int, path: str, host: str | None, method: str = "GET") -> tuple[int, bytes]:
+    """One request to 127.0.0.1:port with this Host header (None: none at all)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.putrequest(method, path, skip_host=True)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_answers_only_its_own_host_names(tmp_path: Path, server: Callable[..., Any]) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 asks for the
+    preview (drafts included). The browser sends `Host: evil.example:PORT`."""
+    site = make_site(tmp_path, {"site/index.html": "<p>concept: nog geheim</p></body>"})
+    port = server(site / "site").server_address[1]
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}",
+                 f"127.0.0.1:{port + 1}", "", None):  # fmt: skip
+        for method in ("GET", "HEAD"):
+            status, body = request(port, "/", host, method)
+            assert status == 421, (host, method)
+            assert b"geheim" not in body and len(body) < 200
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "LOCALHOST."):
+        status, body = request(port, "/", host)
+        assert (status, b"geheim" in body) == (200, True), host
+    assert request(port, "/__followshift__/reload.js", "evil.example")[0] == 421
+
+    # Listening on every address (--host 0.0.0.0): any address is this computer; names are not.
+    wide = server(site / "site", host="0.0.0.0").server_address[1]
+    assert request(wide, "/", f"192.168.1.20:{wide}")[0] == 200
+    assert request(wide, "/", f"evil.example:{wide}")[0] == 421
+
+
+def test_serve_never_follows_a_link_out_of_the_site(
+    tmp_path: Path, server: Callable[..., Any]
+) -> None:
+    root = make_site(
+        tmp_path,
+        {
+            "site/index.html": "<p>start</p></body>",
+            "site/404.html": "<p>Pagina niet gevonden</p></body>",
+            "site/.followshift-manifest.json": "{}",
+            "buiten/geheim.txt": "wachtwoord",
+            "buiten/index.html": "<p>geheim</p>",
+        },
+    )
+    site = root / "site"
+    (site / "lek").symlink_to(root / "buiten", target_is_directory=True)
+    (site / "lek.txt").symlink_to(root / "buiten" / "geheim.txt")
+    (site / "binnen.html").symlink_to(site / "index.html")  # inside the site: fine
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(site / "pijp.txt")  # opened for reading, it would block the server
+    port = server(site).server_address[1]
+    host = f"127.0.0.1:{port}"
+    for path in ("/lek/geheim.txt", "/lek/", "/lek", "/lek.txt", "/pijp.txt",
+                 "/.followshift-manifest.json", "/%2Efollowshift-manifest.json"):  # fmt: skip
+        for method in ("GET", "HEAD"):
+            status, body = request(port, path, host, method)
+            assert status == 404, (path, method)
+            assert b"geheim" not in body and b"wachtwoord" not in body
+    assert request(port, "/binnen.html", host)[0] == 200
+
+
+def test_serve_closes_an_idle_connection_but_not_the_event_stream(
+    tmp_path: Path, server: Callable[..., Any]
+) -> None:
+    site = make_site(tmp_path, {"site/index.html": "<p>start</p></body>"})
+    broadcaster = Broadcaster()
+    port = server(site / "site", timeout=0.3, broadcaster=broadcaster).server_address[1]
+    idle = socket.create_connection(("127.0.0.1", port), timeout=3)
+    events = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        events.sendall(f"GET {PREFIX}events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        stream = events.makefile("rb")
+
+        def message() -> bytes:
+            while not (line := stream.readline()).startswith(b"data: "):
+                assert line, "the event stream was closed"
+            return line
+
+        assert b'"version": 0' in message()  # the headers, then the current version
+        assert idle.recv(100) == b""  # closed by the server, having said nothing
+        time.sleep(0.4)  # the stream has been quiet for longer than the timeout, and still:
+        broadcaster.publish(["fout"])
+        assert b'"version": 1' in message()
+    finally:
+        idle.close()
+        events.close()

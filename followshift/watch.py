@@ -60,6 +60,7 @@ class Rebuild:
     result: BuildResult
     seconds: float
     reason: str
+    at: datetime  # when it ended: the watch's clock, in the site's time zone
     held_back: list[Diagnostic] = field(default_factory=list)  # errors of files still changing
     kept: list[Path] = field(default_factory=list)  # posts whose last good version stays up
 
@@ -73,6 +74,7 @@ class Clock:
     """The real clock, or one that starts at --now and runs at real speed (previews, tests)."""
 
     def __init__(self, start: str | None, tz: tzinfo = UTC) -> None:
+        self.tz = tz  # the site's, until a build reads site.yaml
         self.start = parse_datetime(start, tz).instant if start else None
         self.t0 = time.monotonic()
 
@@ -166,6 +168,7 @@ class Watcher:
         self.clock = clock or Clock(options.now)
         self.observer = observer
         self.writes = OpenWrites(closes=False)  # run() knows whether its observer hears closes
+        self.tz = self.clock.tz
         self.state = BuildState()
         self.state.reads.tracking = True  # every change is reported to it (touch)
         self._lock = threading.Condition()
@@ -226,8 +229,15 @@ class Watcher:
             quiet = self.writes.quiet_at()  # and once a file's writes have stopped
             if quiet is not None:
                 self._recheck_at = min(self._recheck_at, quiet)
+        if result.site is not None:
+            self.tz = result.site.config.tz
         rebuild = Rebuild(
-            result, time.perf_counter() - started, reason, held_back, list(self.state.reads.kept)
+            result,
+            time.perf_counter() - started,
+            reason,
+            self.clock.now().astimezone(self.tz),
+            held_back,
+            list(self.state.reads.kept),
         )
         self._due = next_change(result, self._upcoming)
         return rebuild

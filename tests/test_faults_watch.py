@@ -15,12 +15,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import DURING, SHIFT, make_site, post_path, site_files
-from test_watch import live_ids, page, published, shift_index
+from test_watch import SUMMARY, Process, live_ids, page, published, shift_index
 from watchdog.observers.polling import PollingObserver
 
 from followshift import writing
@@ -328,3 +330,24 @@ def test_serve_closes_an_idle_connection_but_not_the_event_stream(
     finally:
         idle.close()
         events.close()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the TZ variable sets the machine's zone on POSIX")
+def test_watch_stamps_its_lines_in_the_site_time_zone(tmp_path: Path) -> None:
+    """The comms team reads the watch's lines against the posts' times: the site's zone
+    (Europe/Amsterdam by default), not the zone of the machine it runs on."""
+    root = make_site(tmp_path, site_files())
+    watcher = Process(["watch"], root, env={"TZ": "Etc/GMT-14"})  # UTC+14: 12 or 13 h off
+    try:
+        line = watcher.wait_line(SUMMARY.pattern, timeout=60)
+        match = SUMMARY.match(watcher.lines[line])
+        assert match is not None
+        now = datetime.now(ZoneInfo("Europe/Amsterdam"))
+        stamp = datetime.strptime(match.group(0)[:8], "%H:%M:%S")
+        seconds = (now.hour - stamp.hour) * 3600 + (now.minute - stamp.minute) * 60
+        seconds += now.second - stamp.second
+        assert abs((seconds + 43200) % 86400 - 43200) < 60, (match.group(0), now)
+    finally:
+        watcher.interrupt()
+        if watcher.proc.stderr is not None:
+            watcher.proc.stderr.close()

@@ -229,7 +229,7 @@ def server() -> Iterator[Callable[..., Any]]:
         broadcaster: Broadcaster | None = None,
     ) -> Any:
         instance = make_server(site, host, 0, broadcaster or Broadcaster(), timeout=timeout)
-        threading.Thread(target=instance.serve_forever, daemon=True).start()
+        threading.Thread(target=instance.serve_forever, args=(0.05,), daemon=True).start()
         started.append(instance)
         return instance
 

@@ -10,7 +10,7 @@ import contextlib
 import locale
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -495,7 +495,7 @@ class _WatchReport:
             if rebuild.waiting
             else ""
         )
-        stamp = datetime.now().strftime("%H:%M:%S")
+        stamp = rebuild.at.strftime("%H:%M:%S")  # the site's time zone, not the machine's
         click.echo(
             f"{stamp} {rebuild.reason}: {rebuild.seconds:.2f}s, {files}; "
             f"{_plural(len(result.diagnostics.errors), 'error', 'errors')}, "

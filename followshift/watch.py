@@ -9,9 +9,13 @@ what changed, not the size of the site. Around it:
 - file events under content/ and the theme (watchdog) are debounced: a burst of events (a phone
   syncing a post and three photos) gives one rebuild;
 - editor and sync temporaries are ignored (the same rules as reading: content/files.py);
-- a file that is still being written (a phone syncing) is waited for: a post that fails while
-  its folder saw changes in the last SETTLE seconds is not reported yet — it is simply not
-  published — and is looked at again once things have been quiet for SETTLE seconds;
+- a file that is still being written (a phone syncing) is waited for. A file open for writing is
+  not read at all until it is closed (followshift.writing: on Linux its close is heard; other
+  systems wait for its writes to stop): its post's last good version stays up, a new post waits.
+  A site-wide file (site.yaml, a template) open for writing holds back the whole rebuild. And a
+  post that fails while its folder saw changes in the last SETTLE seconds is not reported yet —
+  it is simply not published — and is looked at again once things have been quiet for SETTLE
+  seconds (a file written in pieces, each closed);
 - the next moment the site changes without any file changing (a scheduled post's time plus the
   delay, a shift starting or ending) is a timer: the site is rebuilt then.
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +36,8 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.utils import UnsupportedLibcError
 
 from followshift.build import BuildOptions, BuildResult, BuildState, build
 from followshift.content.files import is_temporary
@@ -38,6 +45,7 @@ from followshift.content.model import Shift
 from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostic, Level
 from followshift.render.theme import builtin_themes
+from followshift.writing import OpenWrites
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 MAX_WAIT = 0.5  # a steady stream of events still rebuilds this often
@@ -52,6 +60,7 @@ class Rebuild:
     result: BuildResult
     seconds: float
     reason: str
+    at: datetime  # when it ended: the watch's clock, in the site's time zone
     held_back: list[Diagnostic] = field(default_factory=list)  # errors of files still changing
     kept: list[Path] = field(default_factory=list)  # posts whose last good version stays up
 
@@ -65,6 +74,7 @@ class Clock:
     """The real clock, or one that starts at --now and runs at real speed (previews, tests)."""
 
     def __init__(self, start: str | None, tz: tzinfo = UTC) -> None:
+        self.tz = tz  # the site's, until a build reads site.yaml
         self.start = parse_datetime(start, tz).instant if start else None
         self.t0 = time.monotonic()
 
@@ -81,6 +91,10 @@ class _Events(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        src, dest = str(event.src_path), str(getattr(event, "dest_path", "") or "")
+        if not (event.event_type in ("modified", "created") and is_temporary(Path(src).name)):
+            # (an editor's swap file stays open as long as the editor: it is no file of the site)
+            self.watcher.writes.event(event.event_type, src, dest, folder=event.is_directory)
         if event.is_directory and event.event_type == "modified":
             # A file in it changed: that file's own event says which (maybe a temporary) and
             # starts the rebuild. The folder is read again anyway, should that event be lost.
@@ -123,6 +137,7 @@ class _Overflow(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if "overflow" in str(record.msg).lower():
+            self.watcher.writes.lost()  # a close may have been lost too
             self.watcher.notify([self.watcher.options.content])
         return True
 
@@ -146,10 +161,14 @@ class Watcher:
         options: BuildOptions,
         report: Callable[[Rebuild], None],
         clock: Clock | None = None,
+        observer: Callable[[], BaseObserver] = Observer,
     ) -> None:
         self.options = options
         self.report = report
         self.clock = clock or Clock(options.now)
+        self.observer = observer
+        self.writes = OpenWrites(closes=False)  # run() knows whether its observer hears closes
+        self.tz = self.clock.tz
         self.state = BuildState()
         self.state.reads.tracking = True  # every change is reported to it (touch)
         self._lock = threading.Condition()
@@ -202,12 +221,23 @@ class Watcher:
             touched, self._touched = self._touched, set()
         self.state.reads.touch(touched)
         self.state.reads.settling = self._settling
+        self.state.reads.writing = self.writes.writing
         result = build(options, state=self.state)
         held_back = self._hold_back_settling(result)
         if self.state.reads.kept:  # look again once quiet: a post left broken is reported
             self._recheck_at = time.monotonic() + SETTLE
+            quiet = self.writes.quiet_at()  # and once a file's writes have stopped
+            if quiet is not None:
+                self._recheck_at = min(self._recheck_at, quiet)
+        if result.site is not None:
+            self.tz = result.site.config.tz
         rebuild = Rebuild(
-            result, time.perf_counter() - started, reason, held_back, list(self.state.reads.kept)
+            result,
+            time.perf_counter() - started,
+            reason,
+            self.clock.now().astimezone(self.tz),
+            held_back,
+            list(self.state.reads.kept),
         )
         self._due = next_change(result, self._upcoming)
         return rebuild
@@ -247,7 +277,8 @@ class Watcher:
     def run(self) -> None:
         """Builds, then rebuilds on changes until stop() (or Ctrl-C in the calling thread)."""
         # Watching starts before the first build: a file dropped while it runs is not missed.
-        observer = Observer()
+        observer = self.observer()
+        self.writes = OpenWrites(closes=reports_closes(observer))
         for folder in self.watched_folders():
             observer.schedule(_Events(self), str(folder), recursive=True)
         # templates/ or themes/ may be created beside content/ later: watch for that too.
@@ -280,6 +311,12 @@ class Watcher:
         with self._lock:
             while not self._stop:
                 now = time.monotonic()
+                if self._writing_site_files():
+                    # Every rebuild reads it: all wait for its close (an event wakes this up),
+                    # or for its writes to stop where closes are not heard.
+                    quiet = self.writes.quiet_at()
+                    self._lock.wait(max(0.01, quiet - now) if quiet is not None else 5.0)
+                    continue
                 if self._pending_since is not None:
                     quiet = now - self._last_event >= DEBOUNCE
                     overdue = now - self._pending_since >= MAX_WAIT
@@ -299,6 +336,18 @@ class Watcher:
                 self._lock.wait(self._timeout(now))
             return None
 
+    def _writing_site_files(self) -> bool:
+        """Is a file other than a post or photo being written (site.yaml, shift.yaml, a template,
+        a theme file)? A post or photo waits alone (ReadCache.writing)."""
+        busy = self.writes.busy()
+        if not busy:
+            return False
+        content = Path(os.path.realpath(self.options.content))
+        return any(
+            path.parent.parent.parent != content or path.suffix.lower() in (".yaml", ".yml")
+            for path in busy
+        )
+
     def _timeout(self, now: float) -> float:
         waits = [5.0]
         if self._recheck_at is not None:
@@ -306,6 +355,15 @@ class Watcher:
         if self._due is not None:
             waits.append((self._due - self.clock.now()).total_seconds())
         return max(0.01, min(waits))
+
+
+def reports_closes(observer: BaseObserver) -> bool:
+    """Does this observer report that a file opened for writing was closed? (inotify: Linux)"""
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except (ImportError, OSError, UnsupportedLibcError):  # not Linux
+        return False
+    return isinstance(observer, InotifyObserver)
 
 
 def next_change(

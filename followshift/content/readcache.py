@@ -62,6 +62,9 @@ class ReadCache:
     # Set by watch: is this file still being written? Then a failed read keeps the last good
     # version of its post instead of taking it off the site while a phone is still syncing.
     settling: Callable[[str], bool] | None = None
+    # Set by watch: is this file still open for writing? Then it is not read as finished: the
+    # last good version of its post stays, or a new post waits (nothing reported either way).
+    writing: Callable[[str], bool] | None = None
     kept: list[Path] = field(default_factory=list)  # last good versions kept this read
     # Set by watch, which reports every changed path with touch(): folders and shifts without a
     # changed path are taken as they were. Unset, every file is stat'ed (build, or watch at start).
@@ -212,8 +215,13 @@ class ReadCache:
             diags.items.extend(entry.diagnostics)
             return entry.post
         self.misses += 1
+        if self.writing is not None and self.writing(str(source)):
+            return self._wait(source, entry, diags)
         own = Diagnostics()
         post = reader(own)
+        files = [source, *extra_deps, *(p.source for p in post.photos)] if post else [source]
+        if self.writing is not None and any(self.writing(str(f)) for f in files):
+            return self._wait(source, entry, diags)  # a photo, or the post again since
         if (
             post is None
             and entry is not None
@@ -224,11 +232,19 @@ class ReadCache:
             self.kept.append(source)
             diags.items.extend(entry.diagnostics)
             return entry.post  # the entry stays as it was: the file is read again next time
-        files = [source, *extra_deps, *(p.source for p in post.photos)] if post else [source]
         deps = tuple(dict.fromkeys(signature(f) for f in files))
         self.entries[str(source)] = Entry(context, deps, post, tuple(own.items))
         diags.items.extend(own.items)
         return post
+
+    def _wait(self, source: Path, entry: Entry | None, diags: Diagnostics) -> Post | None:
+        """A file still being written: its post's last good version, if any; the entry stays as
+        it was, so the file is read again next time."""
+        self.kept.append(source)
+        if entry is not None and entry.post is not None:
+            diags.items.extend(entry.diagnostics)
+            return entry.post
+        return None
 
 
 def _same_shift(old: tuple[object, ...], new: tuple[object, ...]) -> bool:

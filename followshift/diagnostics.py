@@ -19,10 +19,17 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem. A diagnostic about a path always has a line, 1 when the whole file or
+    folder is meant: editors' problem matchers (`path:LINE:`) skip a line without one."""
+
     path: Path | None
     line: int | None
     level: Level
     message: str
+
+    def __post_init__(self) -> None:
+        if self.path is not None and (self.line is None or self.line < 1):
+            object.__setattr__(self, "line", 1)  # frozen: set once, here
 
     def format(self, cwd: Path | None = None) -> str:
         """`path:line: level: message`, the path relative to cwd where it can be."""

@@ -143,7 +143,7 @@ def test_a_post_that_is_not_utf8_is_an_error_of_its_own(tmp_path: Path, run: Run
     result = run(["build", "--now", AFTER], tmp_path)
 
     assert result.exit_code == 1
-    assert f"{post_path('zevenaar', '2100-ansi.md')}: error: not UTF-8 text" in result.stderr
+    assert f"{post_path('zevenaar', '2100-ansi.md')}:1: error: not UTF-8 text" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "site" / SHIFT / "zevenaar" / "1915-weekmarkt" / "index.html").is_file()
 

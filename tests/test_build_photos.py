@@ -727,7 +727,9 @@ def test_a_second_build_reuses_the_cache_and_writes_nothing(tmp_path: Path, run:
     cache = tmp_path / ".followshift-cache"
     assert any(p.is_file() for p in cache.rglob("*")), "no cache beside content/"
     media_before = snapshot(tmp_path / "site" / "media")
-    cache_before = snapshot(cache)
+    # Not state/: the read cache trusts a photo written a moment ago only once it is older
+    # than timestamps are coarse (readcache.RACY_NS), so it records it again.
+    cache_before = snapshot(cache / "images")
     assert media_before
 
     second = build(tmp_path, run)
@@ -735,7 +737,7 @@ def test_a_second_build_reuses_the_cache_and_writes_nothing(tmp_path: Path, run:
     assert second.exit_code == 0, second.stderr
     assert re.search(r"\b0 written\b", second.stderr), second.stderr
     assert snapshot(tmp_path / "site" / "media") == media_before  # bytes and mtime_ns
-    assert snapshot(cache) == cache_before  # nothing was rendered again
+    assert snapshot(cache / "images") == cache_before  # nothing was rendered again
 
 
 def test_followshift_cache_moves_the_cache_folder(tmp_path: Path, run: Run) -> None:

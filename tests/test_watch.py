@@ -447,13 +447,13 @@ def test_a_bad_photo_does_not_stop_the_watcher(site: Path, start: Callable[..., 
     mark = watcher.mark()
     write(site, post_path("zevenaar", "2043-foto.jpg"), b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
     write(site, post_path("zevenaar", "2044-groot.png"), b"\x89PNG\r\n\x1a\n" + os.urandom(500))
-    line = watcher.wait_line(r"2043-foto\.jpg: error: ", mark)
-    watcher.wait_line(r"2044-groot\.png: error: ", mark)
+    line = watcher.wait_line(r"2043-foto\.jpg:1: error: ", mark)
+    watcher.wait_line(r"2044-groot\.png:1: error: ", mark)
     assert watcher.proc.poll() is None
     write(site, post_path("neder-betuwe", "2045-daarna.md"), "Daarna gewoon verder.\n")
     watcher.wait_until(lambda: published(site, "neder-betuwe", "2045-daarna"), "the next post")
     assert "Traceback" not in watcher.output()
-    assert watcher.lines[line].startswith(post_path("zevenaar", "2043-foto.jpg") + ": error: ")
+    assert watcher.lines[line].startswith(post_path("zevenaar", "2043-foto.jpg") + ":1: error: ")
 
 
 def test_a_scheduled_post_appears_by_itself(site: Path, start: Callable[..., Process]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from operator import attrgetter
@@ -16,19 +17,29 @@ from typing import Any
 from followshift import images, parallel
 from followshift.config import SiteConfig, load_config
 from followshift.content import split
+from followshift.content.confine import (
+    Refused,
+    folder_problem,
+    is_file,
+    is_folder,
+    read_file,
+    regular_file,
+)
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     POST_SUFFIXES,
+    decode_text,
+    has_posts,
     is_hidden_dir,
     is_temporary,
     name_from_id,
     photo_owner,
     read_ahead,
-    slugify,
 )
 from followshift.content.keys import check_keys
 from followshift.content.model import Order, Post, Shift, Site, Team
-from followshift.content.posts import ShiftContext, read_lone_photo, read_post
+from followshift.content.names import file_name_problem, shift_folder_problem, team_folder_problem
+from followshift.content.posts import ShiftContext, open_post, read_lone_photo
 from followshift.content.readcache import FolderEntry, ReadCache
 from followshift.content.teams import load_teams
 from followshift.content.times import TimeError, parse_datetime, parse_duration
@@ -93,15 +104,23 @@ def _load_site(
     settings = image_settings(config)
     prober = prober or (lambda path: images.probe(path, settings))  # Pillow only if needed
 
-    teams = load_teams(content / "teams.yaml", content, diags)
+    teams = _openable_avatars(load_teams(content / "teams.yaml", content, diags), content, diags)
     folders = []
     for entry in sorted(os.scandir(content), key=lambda e: e.name):
-        if not entry.is_dir() or is_hidden_dir(entry.name):
+        if not is_folder(entry) or is_hidden_dir(entry.name):
             continue
         folder = Path(entry.path)
-        if not (folder / "shift.yaml").exists():
-            if any(f.suffix in POST_SUFFIXES for f in folder.rglob("*.md")):
-                diags.warning(folder, "has posts but no shift.yaml; not published")
+        refused = folder_problem(folder, content)
+        if refused:
+            diags.error(folder, refused)
+            continue
+        if not os.path.lexists(folder / "shift.yaml"):
+            if has_posts(folder):  # a whole shift left out without a word is an error
+                diags.error(
+                    folder,
+                    "has posts but no shift.yaml, so none is published: add a shift.yaml "
+                    "(title:, start:, end:), or start the folder name with _ to keep it out",
+                )
             continue
         folders.append(folder)
 
@@ -145,6 +164,20 @@ def _load_site(
     )
 
 
+def _openable_avatars(teams: dict[str, Team], content: Path, diags: Diagnostics) -> dict[str, Team]:
+    """The teams, without an avatar that is not a regular file: Pillow opens it by name, and
+    a named pipe would block the build (teams.yaml keeps it inside content/)."""
+    for team_id, team in teams.items():
+        if team.avatar is None:
+            continue
+        try:
+            regular_file(team.avatar, content)
+        except Refused as exc:
+            diags.error(content / "teams.yaml", f"{team_id}: avatar {exc.message}")
+            teams[team_id] = replace(team, avatar=None)
+    return teams
+
+
 def load_shift(
     folder: Path,
     config: SiteConfig,
@@ -154,14 +187,10 @@ def load_shift(
     cache: ReadCache,
     read: split.FolderReader | None = None,
 ) -> Shift | None:
-    shift_id = slugify(folder.name)
-    if shift_id != folder.name:
-        diags.error(
-            folder,
-            f"shift folder name is its URL: use lowercase letters, digits and "
-            f"hyphens, e.g. '{shift_id or 'volgdienst'}'",
-        )
+    if problem := shift_folder_problem(folder.name):
+        diags.error(folder, problem)
         return None
+    shift_id = folder.name
     meta = _read_shift_yaml(folder / "shift.yaml", config, diags)
     if meta is None:
         return None
@@ -169,18 +198,15 @@ def load_shift(
     folder_posts: list[list[Post]] = []
     team_ids: list[str] = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if not entry.is_dir() or is_hidden_dir(entry.name):
-            if entry.is_file() and entry.name != "shift.yaml" and not is_temporary(entry.name):
-                diags.warning(Path(entry.path), "ignored: files belong in a team folder")
+        path = Path(entry.path)
+        if not is_folder(entry) or is_hidden_dir(entry.name):
+            if is_file(entry) and entry.name != "shift.yaml" and not is_temporary(entry.name):
+                diags.warning(path, "ignored: files belong in a team folder")
             continue
-        team_id = slugify(entry.name)
-        if team_id != entry.name:
-            diags.error(
-                Path(entry.path),
-                f"team folder name is its id: use lowercase letters, "
-                f"digits and hyphens, e.g. '{team_id}'",
-            )
+        if problem := team_folder_problem(entry.name) or folder_problem(path, folder.parent):
+            diags.error(path, problem)
             continue
+        team_id = entry.name
         team_ids.append(team_id)
         ctx = ShiftContext(
             shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober,
@@ -242,24 +268,29 @@ def _read_team_folder(
     """The folder's posts, the files they were read from, and whether any is a symlink."""
     post_files: dict[str, Path] = {}
     photo_files: list[Path] = []
+    plain: set[str] = set()  # stems of posts listed as regular files (see confine.read_file)
     linked = False
     for entry in os.scandir(folder):
         name = entry.name
         if is_temporary(name):
             continue
         path = Path(entry.path)
-        if entry.is_dir():
+        if is_folder(entry):
             linked = linked or entry.is_symlink()
             continue  # e.g. a folder of shared photos referenced from front matter
         suffix = path.suffix.lower()
         if suffix in POST_SUFFIXES:
             post_files[path.stem] = path
-            linked = linked or entry.is_symlink()
+            if entry.is_file(follow_symlinks=False):
+                plain.add(path.stem)
+            else:
+                plain.discard(path.stem)
         elif suffix in PHOTO_SUFFIXES:
             photo_files.append(path)
-            linked = linked or entry.is_symlink()
         else:
             diags.warning(path, "ignored: not a post (.md) or photo (JPEG, PNG, WebP, HEIC)")
+            continue
+        linked = linked or entry.is_symlink()
 
     by_post: dict[str, list[tuple[int, Path]]] = {stem: [] for stem in post_files}
     lone: list[Path] = []
@@ -270,6 +301,17 @@ def _read_team_folder(
             lone.append(photo)
         else:
             by_post[owner[0]].append((owner[1], photo))
+    # A name that gives no URL is an error of its file; its photos go with it. (A file the
+    # cache knows was published under its name: the name has not changed since.)
+    for stem, path in list(post_files.items()):
+        if str(path) not in cache.entries and (problem := file_name_problem(stem, ".md")):
+            diags.error(post_files.pop(stem), problem)
+    for photo in list(lone):
+        if str(photo) not in cache.entries and (
+            problem := file_name_problem(photo.stem, photo.suffix.lower())
+        ):
+            diags.error(photo, problem)
+            lone.remove(photo)
 
     posts: list[Post] = []
     seen: dict[str, Path] = {}
@@ -287,23 +329,32 @@ def _read_team_folder(
         posts.append(post)
 
     sources: list[str] = []
-    # The files the cache cannot answer for are read below: have the system load them at once.
-    read_ahead(path for path in post_files.values() if str(path) not in cache.entries)
+    # The files the cache did not meet last time (the others are read again too, and are most
+    # likely still in memory): have the system load them at once. Only plain files: a hint
+    # opens them, and a symlink may lead to a device.
+    read_ahead(
+        post_files[s] for s in plain if s in post_files and str(post_files[s]) not in cache.entries
+    )
     for stem in sorted(post_files):
         photos = [p for _, p in sorted(by_post[stem], key=lambda item: (item[0], item[1].name))]
         source = post_files[stem]
-        reader = partial(read_post, source, photos, ctx)
-        keep(cache.read(source, (*context, tuple(photos)), photos, reader, diags))
+        fingerprint, reader = open_post(source, photos, ctx, stem in plain)
+        keep(cache.read(source, (*context, tuple(photos)), fingerprint, photos, reader, diags))
         sources.append(str(source))
     for photo in sorted(lone):
-        keep(cache.read(photo, context, [], partial(read_lone_photo, photo, ctx), diags))
+        reader = partial(read_lone_photo, photo, ctx)
+        keep(cache.read(photo, context, b"", [photo], reader, diags))
         sources.append(str(photo))
     return posts, tuple(sources), linked
 
 
 def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict[str, Any] | None:
+    """The shift's settings, or None after reporting every problem they have."""
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = load_yaml(decode_text(read_file(path, path.parent.parent)))
+    except Refused as exc:
+        diags.error(path, exc.message)
+        return None
     except YamlError as exc:
         diags.error(path, exc.message, exc.line)
         return None
@@ -339,10 +390,12 @@ def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict
         if resolved.warning:
             diags.warning(path, f"{key}: {resolved.warning}", data.line_of(key))
         result[key] = resolved.instant
-    if ok and result["end"] <= result["start"]:
+    # Every problem at once, not one per build: a missing title and an end before the start.
+    times = "start" in result and "end" in result
+    if times and result["end"] <= result["start"]:
         diags.error(path, "end: must be after start", data.line_of("end"))
         ok = False
-    if ok and result["end"] - result["start"] > timedelta(days=7):
+    elif times and result["end"] - result["start"] > timedelta(days=7):
         diags.warning(path, "the shift lasts more than a week; is end: right?", data.line_of("end"))
     description = data.get("description")
     if description is not None:

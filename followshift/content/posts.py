@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from followshift.content.files import read_text, slugify
+from followshift.content.confine import MAX_BYTES, Refused, read_file, regular_file
+from followshift.content.files import decode_text, slugify
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.keys import check_keys
 from followshift.content.model import Photo, Post
+from followshift.content.readcache import digest
 from followshift.content.times import (
     Resolved,
     TimeError,
@@ -52,11 +55,34 @@ class ShiftContext:
     settings: Hashable = None  # what else the reading depends on (photo limits), for caching
 
 
-def read_post(
-    path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics
-) -> Post | None:
+_TOO_LONG = "a post is a short update: split a long text into several posts"
+
+Reader = Callable[[Diagnostics], Post | None]
+
+
+def open_post(
+    path: Path, stem_photos: list[Path], ctx: ShiftContext, plain: bool = False
+) -> tuple[bytes | None, Reader]:
+    """Reads the post file at `path` (content/confine.py; `plain`: listed as a regular file):
+    what the read cache compares it by, a digest of its bytes, and what makes the Post of them.
+    When the file may not or cannot be read: None, and what reports why."""
     try:
-        return _read_post(path, stem_photos, ctx, diags)
+        data = read_file(path, ctx.shift_dir.parent, MAX_BYTES, _TOO_LONG, plain)
+    except Refused as exc:
+        return None, partial(_refused, path, exc)
+    return digest(data), partial(read_post, path, data, stem_photos, ctx)
+
+
+def _refused(path: Path, refused: Refused, diags: Diagnostics) -> None:
+    diags.error(path, refused.message)
+
+
+def read_post(
+    path: Path, data: bytes, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics
+) -> Post | None:
+    """The post in `data`, the bytes of the file at `path` (read by content/confine.py)."""
+    try:
+        return _read_post(path, decode_text(data), stem_photos, ctx, diags)
     except PostError as exc:
         diags.error(exc.path or path, exc.message, exc.line)
     except YamlError as exc:
@@ -89,8 +115,10 @@ def read_lone_photo(path: Path, ctx: ShiftContext, diags: Diagnostics) -> Post |
     )
 
 
-def _read_post(path: Path, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics) -> Post:
-    parsed = split_front_matter(read_text(path))
+def _read_post(
+    path: Path, text: str, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics
+) -> Post:
+    parsed = split_front_matter(text)
     meta = parsed.meta
     check_keys(meta, POST_KEYS, path, diags, fatal=True)  # `stauts: draft` must not publish
 
@@ -198,8 +226,8 @@ def _time_from_name_or_exif(stem: str, info: ProbeInfo | None, ctx: ShiftContext
             return Resolved(aware)
         return localize(info.taken, ctx.tz)
     raise PostError(
-        "no time: add 'time: HH:MM' to the front matter, or start the file name with HHMM "
-        "(e.g. 1915-weekmarkt.md)"
+        "no time: add 'time: HH:MM' to the front matter (e.g. time: 19:30), or start the "
+        "file name with HHMM (e.g. 1915-weekmarkt.md)"
     )
 
 
@@ -231,7 +259,7 @@ def _listed_photos(path: Path, meta: YamlMap, ctx: ShiftContext) -> list[tuple[P
     return result
 
 
-def _confined(folder: Path, name: str, shift_dir: Path, line: int) -> Path:
+def _confined(folder: Path, name: str, shift_dir: Path, line: int | None) -> Path:
     """A photo path may not leave its shift folder: no absolute paths, no symlinks out."""
     if (
         PurePosixPath(name).is_absolute()
@@ -281,7 +309,11 @@ def _photo(
     line: int | None = None,
 ) -> tuple[Photo, ProbeInfo]:
     if file.is_symlink():
-        _confined(file.parent, file.name, ctx.shift_dir, line or 0)
+        _confined(file.parent, file.name, ctx.shift_dir, line)
+    try:  # Pillow opens it by name: a named pipe would block the build
+        regular_file(file, ctx.shift_dir.parent)
+    except Refused as exc:
+        raise PostError(f"photo {file.name} {exc.message}", line) from None
     try:
         info = ctx.probe(file)
     except ImageError as exc:

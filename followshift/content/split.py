@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from followshift import parallel
+from followshift.content.confine import is_folder
 from followshift.content.files import is_hidden_dir
 from followshift.content.model import Post
 from followshift.content.posts import ShiftContext
@@ -45,7 +46,7 @@ def plan(shift_folders: Sequence[Path]) -> list[Path]:
     try:
         for shift in shift_folders:
             for entry in sorted(os.scandir(shift), key=lambda e: e.name):
-                if entry.is_dir() and not is_hidden_dir(entry.name):
+                if is_folder(entry) and not is_hidden_dir(entry.name):
                     with os.scandir(entry.path) as files:
                         folders.append((Path(entry.path), sum(1 for _ in files)))
     except OSError:  # an unreadable folder: one process reads, and reports it as usual

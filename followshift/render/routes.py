@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from followshift.content.model import Post, Shift, Team
 
+# The folders site/ uses itself at the levels where content names folders too: beside the
+# shifts, and beside the teams of a shift and the posts of a team (a timeline's numbered
+# pages, paging.py). A shift, team or post of one of these names would write into them; the
+# reader refuses it (content/loader.py). Every other name of site/ at those levels (index.html,
+# feed.xml, live.json, _headers …) has a dot or an underscore, which no id can have.
+SITE_FOLDERS = frozenset({"assets", "media", "teams"})
+TIMELINE_FOLDERS = frozenset({"page"})
+
 
 def shift_url(shift: Shift | str) -> str:
     return f"{shift if isinstance(shift, str) else shift.id}/"

@@ -144,7 +144,7 @@ class BuildState:
     def load(cls, cache: Path, out: Path) -> BuildState:
         """The state `save` wrote (statefile: plain data, never code)."""
         try:
-            data = cls.path(cache, out).read_bytes()
+            data = statefile.read_own(cls.path(cache, out))
             reads, markdown, keys, groups, record = statefile.read(data, _STATE_VERSION)
         except (OSError, statefile.BadState):
             return cls()  # no or unreadable state: do everything, as a cold build would

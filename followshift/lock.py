@@ -218,7 +218,11 @@ def _read_holder(path: Path) -> Holder | None:
 
 
 def _unlock(mine: _Held) -> None:
-    if sys.platform != "win32":
+    if sys.platform == "win32":
+        with contextlib.suppress(OSError):  # Windows asks for it before the file is closed
+            os.lseek(mine.fd, _WINDOWS_OFFSET, os.SEEK_SET)
+            msvcrt.locking(mine.fd, msvcrt.LK_UNLCK, 1)
+    else:
         # Removed while still locked, so no one can lock this file and find it gone later.
         with contextlib.suppress(OSError):
             os.unlink(mine.path)

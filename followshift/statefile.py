@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -79,6 +80,16 @@ def write_tail(
 State = tuple[ReadCache, dict[bytes, str], dict[str, str], dict[str, Group], Record]
 
 
+def read_own(path: Path) -> bytes:
+    """The file's bytes, if this user owns it (POSIX): a state another user wrote is not
+    used, not even as data: it could vouch for posts that differ from content/."""
+    with path.open("rb") as handle:
+        owner, me = os.fstat(handle.fileno()).st_uid, getattr(os, "geteuid", None)
+        if me is not None and owner != me():
+            raise BadState(f"{path} belongs to another user")
+        return handle.read()
+
+
 def read(data: bytes, version: str) -> State:
     """The values write_head and write_tail wrote; BadState for anything else."""
     try:
@@ -101,14 +112,14 @@ def _read_head(head: dict[str, Any]) -> tuple[ReadCache, dict[bytes, str]]:
         if type(number) is not int or number < 0:
             raise BadState("context")
         key = _str(key)
-        if len(deps) % 3:
+        if type(deps) is not list or len(deps) % 3:
             raise BadState("dependencies")
         signatures = zip(deps[::3], deps[1::3], deps[2::3], strict=True)
         entries[key] = Entry(
             contexts[number],
             tuple((_str(p) or key, _int(m), _int(s)) for p, m, s in signatures),
             None if post is None else _from_post(post, key),
-            tuple(map(_from_diagnostic, diagnostics)),
+            tuple(map(_from_diagnostic, diagnostics)) if diagnostics else (),
         )
     markdown = {bytes.fromhex(_str(k)): _str(v) for k, v in head["markdown"].items()}
     return ReadCache(entries=entries), markdown
@@ -189,10 +200,18 @@ def _post(post: Post, key: str) -> list[object]:
 def _from_post(fields: list[Any], key: str) -> Post:
     (id_, shift, team, source, time, body, title, author, photos, pinned, draft, updated,
      offset) = fields  # fmt: skip
+    # One test for the plain fields (10,000 posts: a call for each would cost more).
+    if not (
+        type(id_) is str and type(shift) is str and type(team) is str and type(source) is str
+        and type(body) is str and type(title) is str and type(author) is str
+        and type(pinned) is bool and type(draft) is bool and type(offset) is int
+        and type(photos) is list
+    ):  # fmt: skip
+        raise BadState("post")
     return Post(
-        _str(id_), _str(shift), _str(team), Path(_str(source) or key), _time(time), _str(body),
-        _str(title), _str(author), tuple(map(_from_photo, photos)), _bool(pinned), _bool(draft),
-        None if updated is None else _time(updated), _int(offset),
+        id_, shift, team, Path(source or key), _time(time), body, title, author,
+        tuple(map(_from_photo, photos)) if photos else (), pinned, draft,
+        None if updated is None else _time(updated), offset,
     )  # fmt: skip
 
 

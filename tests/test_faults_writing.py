@@ -210,6 +210,21 @@ def test_a_crafted_state_file_runs_no_code(tmp_path: Path, run: Run) -> None:
     assert contents(root / "site") == before
 
 
+@pytest.mark.skipif(not POSIX or os.geteuid() != 0, reason="giving a file away needs root")
+def test_a_state_file_of_another_user_is_not_used(tmp_path: Path, run: Run) -> None:
+    root = make_site(tmp_path, site_files())
+    env = {"FOLLOWSHIFT_CACHE": str(tmp_path / "cache")}
+    assert run(["build", "--now", NOW, "-v"], root, env=env).exit_code == 0
+    assert "; 0 files rendered" in run(["build", "--now", NOW, "-v"], root, env=env).stderr
+    before = contents(root / "site")
+    os.chown(BuildState.path(tmp_path / "cache", root / "site"), 4711, -1)
+
+    outcome = run(["build", "--now", NOW, "-v"], root, env=env)
+
+    assert outcome.exit_code == 0 and "; 0 files rendered" not in outcome.stderr  # all again
+    assert contents(root / "site") == before
+
+
 def test_the_state_gives_back_every_post_as_it_was_read(tmp_path: Path, run: Run) -> None:
     """Posts with photos, blurred regions, drafts, times and warnings come back from the state
     file equal to what reading them makes: the next build reads no post again."""

@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,14 +46,6 @@ def followshift(*args: str, cwd: Path, **kwargs: object) -> subprocess.Popen[str
     )
 
 
-def wait_for(condition: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.01)
-
-
 # --- One writer per output folder -----------------------------------------------------------
 
 
@@ -61,46 +54,61 @@ def draft_site(root: Path) -> Path:
     return make_site(root, site_files({post_path("zevenaar", "2100-concept.md"): draft}))
 
 
+@contextlib.contextmanager
+def watching(root: Path) -> Iterator[subprocess.Popen[str]]:
+    """A real `followshift watch` on root, once its first build is in place; killed after."""
+    watcher = followshift("watch", "--now", NOW, cwd=root)
+    started = threading.Event()
+
+    def read() -> None:
+        assert watcher.stderr is not None
+        for line in watcher.stderr:
+            if " start: " in line:
+                started.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert started.wait(60), "watch did not start"
+        yield watcher
+    finally:
+        watcher.kill()
+        watcher.wait()
+        reader.join(10)
+        for stream in (watcher.stdout, watcher.stderr):
+            if stream is not None:
+                stream.close()
+
+
 def test_a_build_while_watch_runs_is_refused_and_changes_nothing(tmp_path: Path, run: Run) -> None:
     """`watch` holds the output folder for its whole life: a `build --drafts` started meanwhile
     says who holds it and exits 2, and no draft reaches site/."""
     root = draft_site(tmp_path)
-    watcher = followshift("watch", "--now", NOW, cwd=root)
-    try:
-        wait_for(
-            lambda: (root / "site" / MANIFEST_NAME).exists() and lock_path(root / "site").exists()
-        )
-        wait_for(lambda: b'"watch"' in lock_path(root / "site").read_bytes())
+    with watching(root) as watcher:
         before = snapshot(root / "site")
 
         outcome = run(["build", "--drafts", "--now", NOW], root)
 
         assert outcome.exit_code == 2
+        since = re.search(r"since ([^)]+)\)", outcome.stderr)
+        assert since is not None
         assert outcome.lines() == [
             f"site: error: in use by `followshift watch` (process {watcher.pid}, since "
-            + re.search(r"since ([^)]+)\)", outcome.stderr).group(1)  # type: ignore[union-attr]
-            + "); nothing was changed. Wait for it to finish or stop it"
+            f"{since.group(1)}); nothing was changed. Wait for it to finish or stop it"
         ]
         assert snapshot(root / "site") == before
         assert "geheim" not in (root / "site" / "index.html").read_text()
-    finally:
-        watcher.kill()
-        watcher.communicate()
 
 
+@pytest.mark.skipif(not POSIX, reason="SIGKILL is POSIX")
 def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path, run: Run) -> None:
     """The lock is the system's: kill -9 of its holder releases it, without any waiting."""
     root = draft_site(tmp_path)
-    watcher = followshift("watch", "--now", NOW, cwd=root)
-    wait_for(
-        lambda: (
-            lock_path(root / "site").exists() and b"watch" in lock_path(root / "site").read_bytes()
-        )
-    )
-    watcher.send_signal(signal.SIGKILL if POSIX else signal.SIGTERM)
-    watcher.communicate()
+    with watching(root) as watcher:
+        watcher.send_signal(signal.SIGKILL)
+        watcher.wait()
 
-    outcome = run(["build", "--now", NOW], root)
+        outcome = run(["build", "--now", NOW], root)
 
     assert outcome.exit_code == 0, outcome.stderr
     assert not lock_path(root / "site").exists()  # removed when the build let go of it
@@ -108,22 +116,12 @@ def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path, run: Run) -
 
 def test_a_second_serve_is_refused_before_it_listens(tmp_path: Path, run: Run) -> None:
     root = draft_site(tmp_path)
-    assert run(["build", "--now", NOW], root).exit_code == 0
-    watcher = followshift("watch", "--now", NOW, cwd=root)
-    try:
-        wait_for(
-            lambda: (
-                lock_path(root / "site").exists()
-                and b"watch" in lock_path(root / "site").read_bytes()
-            )
-        )
+    with watching(root):
         outcome = run(["serve", "--port", "0", "--drafts", "--now", NOW], root)
-        assert outcome.exit_code == 2
-        assert "in use by `followshift watch`" in outcome.stderr
-        assert "serving" not in outcome.stderr
-    finally:
-        watcher.kill()
-        watcher.communicate()
+
+    assert outcome.exit_code == 2
+    assert "in use by `followshift watch`" in outcome.stderr
+    assert "serving" not in outcome.stderr
 
 
 def many_posts(root: Path, count: int, shift: str = SHIFT, word: str = "bericht") -> None:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,34 +110,45 @@ def _read_head(head: dict[str, Any]) -> tuple[ReadCache, dict[bytes, str]]:
     contexts = [_from_value(c) for c in head["contexts"]]
     entries: dict[str, Entry] = {}
     for key, number, deps, post, diagnostics in head["entries"]:
-        if type(number) is not int or number < 0:
-            raise BadState("context")
-        key = _str(key)
+        if type(key) is not str or type(number) is not int or number < 0:
+            raise BadState("entry")
         if type(deps) is not list or len(deps) % 3:
             raise BadState("dependencies")
-        signatures = zip(deps[::3], deps[1::3], deps[2::3], strict=True)
+        paths, times, sizes = deps[::3], deps[1::3], deps[2::3]
+        _only(str, paths), _only(int, times), _only(int, sizes)
         entries[key] = Entry(
             contexts[number],
-            tuple((_str(p) or key, _int(m), _int(s)) for p, m, s in signatures),
+            tuple(zip([p or key for p in paths], times, sizes, strict=True)),
             None if post is None else _from_post(post, key),
             tuple(map(_from_diagnostic, diagnostics)) if diagnostics else (),
         )
-    markdown = {bytes.fromhex(_str(k)): _str(v) for k, v in head["markdown"].items()}
-    return ReadCache(entries=entries), markdown
+    markdown = head["markdown"]  # (the keys of a JSON object are always strings)
+    _only(str, markdown.values())
+    return ReadCache(entries=entries), dict(
+        zip(map(bytes.fromhex, markdown), markdown.values(), strict=True)
+    )
 
 
 def _read_tail(tail: dict[str, Any]) -> tuple[dict[str, str], dict[str, Group], Record]:
     keys = tail["page_keys"]
-    if not all(type(k) is str for k in keys.values()):
-        raise BadState("page keys")
+    _only(str, keys.values())
     groups: dict[str, Group] = {
-        _str(name): (_str(key), _strs(paths), _strs(inner))
+        name: (_str(key), _strs(paths), _strs(inner))
         for name, (key, paths, inner) in tail["page_groups"].items()
     }
-    record: Record = {
-        _str(rel): (_int(a), _int(b), _int(c)) for rel, (a, b, c) in tail["files"].items()
-    }
+    files = tail["files"]
+    _only(list, files.values())
+    if not set(map(len, files.values())) <= {3}:
+        raise BadState("file record")
+    _only(int, chain.from_iterable(files.values()))
+    record: Record = dict(zip(files, map(tuple, files.values()), strict=True))
     return keys, groups, record
+
+
+def _only(kind: type, values: Iterable[object]) -> None:
+    """Every value is exactly of `kind` (checked in C: this runs over thousands)."""
+    if not set(map(type, values)) <= {kind}:
+        raise BadState(f"expected only {kind.__name__} values")
 
 
 @contextmanager

@@ -7,6 +7,7 @@ machine allows them (a tmpfs needs root; the tests that need one say so when the
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import random
@@ -206,6 +207,47 @@ def test_a_crafted_state_file_runs_no_code(tmp_path: Path, run: Run) -> None:
     assert outcome.exit_code == 0 and "Traceback" not in outcome.stderr
     assert not marker.exists()
     assert contents(root / "site") == before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["a number for a text", "an unknown kind", "a list for a record", "deep nesting"],
+)
+def test_a_state_of_the_wrong_shape_means_a_full_build(
+    tmp_path: Path, run: Run, damage: str
+) -> None:
+    """A state file of this version whose values have the wrong types (crafted, or damaged)
+    is not used: the build does everything, without a word, and publishes the same site."""
+    root = make_site(tmp_path, site_files())
+    env = {"FOLLOWSHIFT_CACHE": str(tmp_path / "cache")}
+    assert run(["build", "--now", NOW], root, env=env).exit_code == 0
+    before = contents(root / "site")
+    state = BuildState.path(tmp_path / "cache", root / "site")
+    version, head, tail, _ = state.read_bytes().split(b"\n")
+    doc, rest = json.loads(head), json.loads(tail)
+    if damage == "a number for a text":
+        doc["entries"][0][3][5] = 5  # a post's Markdown
+    elif damage == "an unknown kind":
+        doc["contexts"][0] = ["os.system", "touch ran"]
+    elif damage == "a list for a record":
+        rest["files"]["index.html"] = [[1], 2, 3]
+    else:
+        doc["contexts"][0] = "deep"
+    deep = b"[" * 100_000 + b"]" * 100_000  # more than Python's JSON reader can recurse
+    lines = [
+        version,
+        json.dumps(doc).encode().replace(b'"deep"', deep),
+        json.dumps(rest).encode(),
+        b"",
+    ]
+    state.write_bytes(b"\n".join(lines))
+
+    outcome = run(["build", "--now", NOW, "-v"], root, env=env)
+
+    assert outcome.exit_code == 0 and "Traceback" not in outcome.stderr
+    assert "; 0 files rendered" not in outcome.stderr  # everything again
+    assert contents(root / "site") == before
+    assert not (root / "ran").exists()
 
 
 @pytest.mark.skipif(not POSIX or os.geteuid() != 0, reason="giving a file away needs root")

@@ -19,10 +19,11 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import Entry, ReadCache
@@ -116,12 +117,12 @@ def _read_head(head: dict[str, Any]) -> tuple[ReadCache, dict[bytes, str]]:
             raise BadState("dependencies")
         paths, times, sizes = deps[::3], deps[1::3], deps[2::3]
         _only(str, paths), _only(int, times), _only(int, sizes)
-        entries[key] = Entry(
+        entries[key] = _make(Entry, _ENTRY_FIELDS, (
             contexts[number],
             tuple(zip([p or key for p in paths], times, sizes, strict=True)),
             None if post is None else _from_post(post, key),
             tuple(map(_from_diagnostic, diagnostics)) if diagnostics else (),
-        )
+        ))  # fmt: skip
     markdown = head["markdown"]  # (the keys of a JSON object are always strings)
     _only(str, markdown.values())
     return ReadCache(entries=entries), dict(
@@ -143,6 +144,22 @@ def _read_tail(tail: dict[str, Any]) -> tuple[dict[str, str], dict[str, Group], 
     _only(int, chain.from_iterable(files.values()))
     record: Record = dict(zip(files, map(tuple, files.values()), strict=True))
     return keys, groups, record
+
+
+_T = TypeVar("_T")
+_POST_FIELDS = tuple(f.name for f in fields(Post))
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+if hasattr(Post, "__post_init__") or hasattr(Entry, "__post_init__"):  # see _make
+    raise TypeError("statefile._make would skip the checks of Post or Entry")
+
+
+def _make(cls: type[_T], names: tuple[str, ...], values: tuple[object, ...]) -> _T:
+    """An instance of a frozen dataclass from its field values, as unpickling makes one: its
+    __init__ sets each field through object.__setattr__, which cost more than the rest of
+    reading a post (10,000 of them). Only for classes without __post_init__ checks."""
+    made = object.__new__(cls)
+    made.__dict__.update(zip(names, values, strict=True))
+    return made
 
 
 def _only(kind: type, values: Iterable[object]) -> None:
@@ -220,11 +237,11 @@ def _from_post(fields: list[Any], key: str) -> Post:
         and type(photos) is list
     ):  # fmt: skip
         raise BadState("post")
-    return Post(
+    return _make(Post, _POST_FIELDS, (
         id_, shift, team, Path(source or key), _time(time), body, title, author,
         tuple(map(_from_photo, photos)) if photos else (), pinned, draft,
         None if updated is None else _time(updated), offset,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _photo(photo: Photo) -> list[object]:

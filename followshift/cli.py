@@ -1,7 +1,8 @@
 """The command line: flags → calls, diagnostics → lines on stderr, outcomes → exit codes.
 
-Exit status: 0 everything published; 1 content errors (or warnings under --strict); 2 usage
-errors, including an output folder followshift did not make.
+Exit status: 0 everything published; 1 content errors (or warnings under --strict), or the
+disk refused (full, read-only); 2 usage errors, including an output folder followshift did not
+make or one that another followshift process is writing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import contextlib
 import locale
 import os
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -593,7 +595,7 @@ def _serve(options: BuildOptions, host: str, port: int, quiet: bool, verbose: bo
 
 
 @contextlib.contextmanager
-def _writer_lock(out: Path, command: str) -> Any:
+def _writer_lock(out: Path, command: str) -> Iterator[None]:
     """The output folder's lock for the whole life of `watch` or `serve` (lock.py)."""
     from followshift.lock import OutputLock, OutputLocked
 

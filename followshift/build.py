@@ -12,7 +12,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +20,13 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from followshift import __version__, parallel
+from followshift import __version__, parallel, statefile
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.readcache import ReadCache
 from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
+from followshift.lock import OutputLock
 from followshift.output import STALE_AFTER, Output, OutputError, WriteStats
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer
@@ -128,6 +128,9 @@ class BuildState:
     articles: dict[bytes, str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     output: Output | None = None  # the output folder as last committed (Output.reopen)
+    # What the output's files were like on disk when this state's build committed them
+    # (Output.record): a file that differs is not trusted to be unchanged.
+    files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     # The state file begun by snapshot(), and how many Markdown entries it holds.
     _begun: tuple[Path, int] | None = field(default=None, repr=False)
@@ -135,25 +138,17 @@ class BuildState:
     @staticmethod
     def path(cache: Path, out: Path) -> Path:
         name = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
-        return cache / "state" / f"{name}.pickle"
+        return cache / "state" / f"{name}.json"
 
     @classmethod
     def load(cls, cache: Path, out: Path) -> BuildState:
-        """The state `save` wrote: three pickles in a row (the version; the reads and the
-        Markdown; the page keys and groups)."""
+        """The state `save` wrote (statefile: plain data, never code)."""
         try:
-            with cls.path(cache, out).open("rb") as handle:
-                if pickle.load(handle) != _STATE_VERSION:
-                    return cls()
-                reads, markdown = pickle.load(handle)
-                page_keys, page_groups = pickle.load(handle)
-            if isinstance(reads, ReadCache) and all(
-                isinstance(d, dict) for d in (markdown, page_keys, page_groups)
-            ):
-                return cls(reads, markdown, page_keys, page_groups)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-            pass  # no or unreadable state: do everything, as a cold build would
-        return cls()
+            data = statefile.read_own(cls.path(cache, out))
+            reads, markdown, keys, groups, record = statefile.read(data, _STATE_VERSION)
+        except (OSError, statefile.BadState):
+            return cls()  # no or unreadable state: do everything, as a cold build would
+        return cls(reads, markdown, keys, groups, files=record)
 
     def snapshot(self, cache: Path, out: Path) -> None:
         """Begins the state file: its large part, the read posts and their Markdown (16 MB and
@@ -164,7 +159,7 @@ class BuildState:
         where only one core works. Written to disk, not kept in memory: at 50,000 posts it
         would raise the build's peak memory by 80 MB. If it cannot be written, save() tries
         again and reports why."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, statefile.Unstorable):
             self._begin(cache, out)
 
     def _begin(self, cache: Path, out: Path) -> None:
@@ -172,12 +167,10 @@ class BuildState:
         target = self.path(cache, out)
         temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temp.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(temp.parent)
+        _remove_dead(temp.parent, target.name)
         try:
             with temp.open("wb") as handle:
-                pickle.dump(_STATE_VERSION, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                data = (self.reads, self.markdown)
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                statefile.write_head(handle, _STATE_VERSION, self.reads, self.markdown)
         except BaseException:
             with contextlib.suppress(OSError):
                 temp.unlink()
@@ -190,8 +183,7 @@ class BuildState:
         assert self._begun is not None
         temp = self._begun[0]
         with temp.open("ab") as handle:
-            keys = (self.page_keys, self.page_groups)
-            pickle.dump(keys, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            statefile.write_tail(handle, self.page_keys, self.page_groups, self.files)
         os.replace(temp, self.path(cache, out))
         self._begun = None  # (until here, a failure leaves it for drop_snapshot to remove)
 
@@ -203,22 +195,48 @@ class BuildState:
             self._begun = None
 
 
-def _remove_stale(folder: Path) -> None:
+def _remove_dead(folder: Path, name: str) -> None:
     """Removes state files begun by builds that were killed outright (16 MB each at 10,000
-    posts) once they are STALE_AFTER old, as output.py does with staging folders; a build
-    that fails in any other way removes its own."""
+    posts): this output's at once, since this build holds its lock (lock.py), so no other
+    build of it is alive; other outputs' once they are STALE_AFTER old, as their own builds
+    would (their lock is not ours to judge)."""
     cutoff = time.time() - STALE_AFTER
+    mine = f".{name}."
     for entry in os.scandir(folder):
         if entry.name.startswith(".") and entry.name.endswith(".tmp"):
             with contextlib.suppress(OSError):
-                if entry.stat().st_mtime < cutoff:
+                if entry.name.startswith(mine) or entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
+
+
+def commit_rank(relpath: str) -> int:
+    """Where an output goes in the commit's order (Output.commit): what pages link to before
+    the pages, each page before the pages that list it, the entry points last.
+
+    0 photos, assets and host files; 1 post pages (also what lies deeper in a team folder);
+    2 a team's timeline, its pages and feeds; 3 a team's page across shifts (teams/); 4 a
+    shift's timeline, its pages, feeds and live.json; 5 the site's feeds, sitemap and other
+    root files; 6 index.html; 7 404.html (it links to the index).
+    """
+    top, _, rest = relpath.partition("/")
+    if not rest:
+        return {"index.html": 6, "404.html": 7, "_headers": 0}.get(top, 5)
+    if top in ("media", "assets"):
+        return 0
+    if top == "teams":
+        return 3
+    parts = rest.split("/")  # inside a shift folder
+    if len(parts) == 1 or parts[0] == "page":
+        return 4
+    if len(parts) == 2 or parts[1] == "page":
+        return 2
+    return 1
 
 
 ONE_OFF_THRESHOLD = 5000  # see build()
 
-# The state is pickled: any change to followshift's code may change what it means.
-_STATE_VERSION = f"{__version__}-5"
+# Any change to followshift's code may change what the state means.
+_STATE_VERSION = f"{__version__}-6"
 
 
 def build(
@@ -228,8 +246,8 @@ def build(
 ) -> BuildResult:
     """Runs the pipeline.
 
-    Raises OutputFolderError when --out may not be written to (checked first), OutputError
-    when writing fails midway.
+    Raises OutputLocked when another process writes --out, OutputFolderError when --out may
+    not be written to (both checked first), OutputError when writing fails midway.
     """
     thresholds = gc.get_threshold()
     if state is None:
@@ -239,7 +257,9 @@ def build(
         # collections, started by the feeds' caches), with this 0.12 s, at the same peak memory.
         gc.set_threshold(max(thresholds[0], ONE_OFF_THRESHOLD), *thresholds[1:])
     try:
-        return _build(options, progress, state)
+        # One writer per output folder (lock.py); `watch` holds the lock already (re-entrant).
+        with OutputLock(options.out, "build") if options.write else contextlib.nullcontext():
+            return _build(options, progress, state)
     finally:
         if state is None:
             gc.unfreeze()  # see _collector_resting
@@ -264,6 +284,8 @@ def _build(
             if output
             else BuildState()
         )
+        if output is not None:
+            output.remember(state.files)
     try:
         return _run(options, progress, state, result, output, watching)
     finally:
@@ -352,19 +374,24 @@ def _run(
         output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
-        result.stats = output.commit()
+        result.stats = output.commit(commit_rank)
     state.output = output
     result.published = True
+    files = dict(output.record)
     changed = (
         state.reads.changed
         or len(state.markdown) != markdown_entries
         or renderer.memo.keys != state.page_keys
+        or files != state.files
     )
+    state.files = files
     state.page_keys = renderer.memo.keys
     state.page_groups = renderer.memo.groups
     state.digests.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
-        state.save(cache_dir(site.root), options.out)
+        # Only a shortcut: without it the next build does everything.
+        with contextlib.suppress(OSError, statefile.Unstorable):
+            state.save(cache_dir(site.root), options.out)
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))
     return result

@@ -1,7 +1,8 @@
 """The command line: flags → calls, diagnostics → lines on stderr, outcomes → exit codes.
 
-Exit status: 0 everything published; 1 content errors (or warnings under --strict); 2 usage
-errors, including an output folder followshift did not make.
+Exit status: 0 everything published; 1 content errors (or warnings under --strict), or the
+disk refused (full, read-only); 2 usage errors, including an output folder followshift did not
+make or one that another followshift process is writing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import contextlib
 import locale
 import os
 import sys
+from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -245,22 +247,32 @@ class _PhotoProgress:
 
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
     from followshift.build import OutputFolderError, build
+    from followshift.lock import OutputLocked
     from followshift.output import OutputError
 
     progress = _PhotoProgress(enabled=options.write and not quiet and sys.stderr.isatty())
     try:
         result = build(options, progress=progress)
-    except OutputFolderError as exc:
+    except (OutputFolderError, OutputLocked) as exc:
         click.echo(f"{options.out}: error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except OutputError as exc:
         click.echo(f"{options.out}: error: {exc}", err=True)
         sys.exit(EXIT_CONTENT)
+    except OSError as exc:  # the disk, not the content: full, read-only, gone
+        _disk_error(options.out, exc)
     finally:
         progress.close()
     _report(result, options, quiet, verbose)
     failed = result.failed or (options.strict and result.diagnostics.items)
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+def _disk_error(out: Path, exc: OSError) -> NoReturn:
+    """One line for a system error no stage turned into a message of its own."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    click.echo(f"{out}: error: {exc.strerror or exc}{where}", err=True)
+    sys.exit(EXIT_CONTENT)
 
 
 def _report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: bool) -> None:
@@ -532,10 +544,11 @@ def watch_command(
     from followshift.watch import Clock, Watcher
 
     options = _watch_options(content, out, drafts, now, base_url)
-    watcher = Watcher(options, _WatchReport(quiet, verbose), Clock(now, _site_tz(content)))
-    if not quiet:
-        click.echo(f"watching {content} (Ctrl-C stops)", err=True)
-    _run_watcher(watcher, options)
+    with _writer_lock(out, "watch"):
+        watcher = Watcher(options, _WatchReport(quiet, verbose), Clock(now, _site_tz(content)))
+        if not quiet:
+            click.echo(f"watching {content} (Ctrl-C stops)", err=True)
+        _run_watcher(watcher, options)
 
 
 @main.command("serve")
@@ -560,12 +573,18 @@ def serve_command(
     verbose: bool,
 ) -> None:
     """Watch, and serve the site locally; pages reload by themselves after each rebuild."""
+    options = _watch_options(content, out, drafts, now, base_url)
+    with _writer_lock(out, "serve"):
+        _serve(options, host, port, quiet, verbose)
+
+
+def _serve(options: BuildOptions, host: str, port: int, quiet: bool, verbose: bool) -> None:
     import threading
 
     from followshift.serve import Broadcaster, make_server
     from followshift.watch import Clock, Watcher
 
-    options = _watch_options(content, out, drafts, now, base_url)
+    content, out, now = options.content, options.out, options.now
     broadcaster = Broadcaster()
     watcher = Watcher(
         options, _WatchReport(quiet, verbose, broadcaster.publish), Clock(now, _site_tz(content))
@@ -586,6 +605,25 @@ def serve_command(
         broadcaster.close()
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def _writer_lock(out: Path, command: str) -> Iterator[None]:
+    """The output folder's lock for the whole life of `watch` or `serve` (lock.py)."""
+    from followshift.lock import OutputLock, OutputLocked
+
+    held = OutputLock(out, command)
+    try:
+        held.acquire()
+    except OutputLocked as exc:
+        click.echo(f"{out}: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        _disk_error(out, exc)
+    try:
+        yield
+    finally:
+        held.release()
 
 
 def _run_watcher(watcher: Any, options: BuildOptions) -> None:

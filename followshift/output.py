@@ -33,12 +33,15 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from types import MappingProxyType
 
+from followshift import lock
+
 MANIFEST_NAME = ".followshift-manifest.json"
-# Pages waiting for commit(); one subfolder per build, so two builds into one folder never
-# meet. A subfolder left by a crashed build is removed by a later one once it is an hour old.
+# Pages waiting for commit(); one subfolder per build. A subfolder left by a build that was
+# killed is removed by the next build at once when that one holds the folder's lock (lock.py:
+# then no other build of it is alive), else once it is an hour old.
 STAGING_NAME = ".followshift-staging"
 # How old a crashed build's leftovers (a staging subfolder; a begun build state, build.py)
-# must be before a later build removes them: no live build takes that long.
+# must be before a build that does not hold the lock removes them: no live build takes that long.
 STALE_AFTER = 3600.0
 _CHUNK = 1024 * 1024
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
@@ -58,6 +61,16 @@ class ForeignOutputError(OutputError):
 
 class DuplicateOutputError(OutputError):
     """Two outputs claim the same path."""
+
+
+# What a file of the output was like on disk when a commit left it: size, mtime_ns, inode.
+# A file that no longer matches was changed by something else, and is not trusted to hold
+# the bytes the manifest says it holds until it is read again.
+Stat = tuple[int, int, int]
+
+
+def _stat_of(st: os.stat_result) -> Stat:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,10 @@ class Prepared:
         return type(self), (self.sha, self.tmp, self.placed)
 
 
+def _same_rank(relpath: str) -> int:
+    return 0
+
+
 def _is_file(path: Path) -> os.stat_result | None:
     try:
         st = path.lstat()
@@ -205,9 +222,14 @@ class Output:
     """Stages a build's files (in the staging folder, or as source Paths) and publishes them in
     commit()."""
 
-    def __init__(self, root: Path) -> None:
-        """Opens root for writing; refuses a file, a foreign folder or a corrupt manifest."""
+    def __init__(self, root: Path, record: Mapping[str, Stat] | None = None) -> None:
+        """Opens root for writing; refuses a file, a foreign folder or a corrupt manifest.
+
+        `record`: what the files were like when they were committed (`record` of the Output
+        that committed them, kept by the caller): a listed file that still matches it is
+        trusted to hold the bytes the manifest gives; any other is read and hashed again."""
         self.root = Path(root)
+        self._record: dict[str, Stat] = dict(record or {})
         self._root_prefix = str(self.root) + os.sep
         self._manifest = self.root / MANIFEST_NAME
         self._old: dict[str, str] = {}
@@ -231,6 +253,9 @@ class Output:
         # After a commit: every file of the manifest is in place (written, or found there), and
         # the manifest's stat, to tell whether another build wrote the folder since (reopen).
         self._trusted = False
+        # By the commit under way, for its message if it fails: anything changed yet, and the
+        # file it was writing.
+        self._changed, self._writing = False, ""
         self._signature: tuple[int, int, int] | None = None
         self._lines = _ManifestLines()  # the manifest's lines, as last written
         self._index: _Index | None = None  # the manifest's paths casefolded (_check_kept)
@@ -258,6 +283,15 @@ class Output:
         else:
             self._fresh = True  # empty but for litter: nothing of ours is there yet
 
+    def remember(self, record: Mapping[str, Stat]) -> None:
+        """Takes the record of the commit that made the folder as it is (see __init__)."""
+        self._record = dict(record)
+
+    @property
+    def record(self) -> Mapping[str, Stat]:
+        """The files of the manifest as the last commit left them (see __init__)."""
+        return MappingProxyType(self._record)
+
     @classmethod
     def reopen(cls, previous: Output | None, root: Path) -> Output:
         """`previous` again when it committed into `root` and the folder's manifest is still
@@ -282,19 +316,22 @@ class Output:
         result goes to add(), in the parent, with the same path (which is checked here)."""
         _check_relpath(relpath)
         sha = sha256_bytes(data)
-        if self._old.get(relpath) == sha:
-            # Trust the manifest plus the size instead of reading every file back.
-            st = _is_file(self._target(relpath))
-            if st is not None and st.st_size == len(data):
-                return Prepared(sha, None)
+        if self._old.get(relpath) == sha and self._holds(relpath, sha, len(data)):
+            return Prepared(sha, None)
         if not self._staging_made:  # once, not once a page (a fork inherits the flag)
-            self._staging.mkdir(parents=True, exist_ok=True)
+            try:
+                self._staging.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise OutputError(self._staging_failure(e)) from e
             self._staging_made = True
         if self._fresh and self._place(relpath, data):
             return Prepared(sha, None, placed=True)
         name = f"{os.getpid()}-{next(self._names)}"
-        with (self._staging / name).open("xb") as handle:
-            handle.write(data)
+        try:
+            with (self._staging / name).open("xb") as handle:
+                handle.write(data)
+        except OSError as e:
+            raise OutputError(self._staging_failure(e)) from e
         return Prepared(sha, name)
 
     def _place(self, relpath: str, data: bytes) -> bool:
@@ -315,6 +352,8 @@ class Output:
             _write_new(target, data)
         except (FileExistsError, NotADirectoryError, IsADirectoryError):
             return False
+        except OSError as e:
+            raise OutputError(self._staging_failure(e)) from e
         return True
 
     def add(self, relpath: str, data: bytes | Path | Prepared) -> None:
@@ -355,17 +394,32 @@ class Output:
             self._dirs[folder] = relpath
 
     def can_keep(self, relpath: str) -> bool:
-        """Whether the old manifest lists `relpath` and it is still a file on disk."""
-        if relpath not in self._old:
+        """Whether the old manifest lists `relpath` and the file on disk still holds its bytes."""
+        sha = self._old.get(relpath)
+        if sha is None:
             return False
         if self._trusted:
             return True  # this object's last commit wrote it or found it in place (watch)
+        return self._holds(relpath, sha)
+
+    def _holds(self, relpath: str, sha: str, size: int | None = None) -> bool:
+        """Whether the file at relpath holds the bytes of `sha` (of `size` bytes): it is as the
+        last commit left it (record), or else its bytes are read and hashed. Never the manifest
+        alone: another program (or an old followshift without the lock) may have written it."""
         # Plain strings, not Path: this runs once per unchanged page, 10,000 times a rebuild.
+        path = self._root_prefix + relpath.replace("/", os.sep)
         try:
-            st = os.lstat(self._root_prefix + relpath.replace("/", os.sep))
+            st = os.lstat(path)
         except OSError:
             return False
-        return stat.S_ISREG(st.st_mode)
+        if not stat.S_ISREG(st.st_mode) or (size is not None and st.st_size != size):
+            return False
+        if self._record.get(relpath) == _stat_of(st):
+            return True
+        try:
+            return _sha256_file(Path(path))[0] == sha
+        except OSError:
+            return False
 
     def keep(self, relpath: str, checked: bool = False) -> bool:
         """Stages `relpath` as unchanged since the last commit, without its bytes.
@@ -404,28 +458,56 @@ class Output:
         parent = self.root / STAGING_NAME
         if not parent.is_dir():
             return
+        alone = lock.held(self.root)  # then every staging folder here is a dead build's
         for folder in parent.iterdir():
             with contextlib.suppress(OSError):
-                if time.time() - folder.stat().st_mtime > STALE_AFTER:
+                if alone or time.time() - folder.stat().st_mtime > STALE_AFTER:
                     shutil.rmtree(folder)
         with contextlib.suppress(OSError):
             parent.rmdir()
 
-    def commit(self) -> WriteStats:
-        """Writes what is staged, prunes stale files and writes the new manifest."""
+    def commit(self, rank: Callable[[str], int] | None = None) -> WriteStats:
+        """Writes what is staged, prunes stale files and writes the new manifest.
+
+        The order keeps every link working at every moment, for a reader and for a build
+        killed at any point: first the files that are new (no page the site has links to them
+        yet), then the rewritten ones, each group by `rank` (0 first: what a page links to
+        before the page, e.g. photos before posts before timelines before the index), and
+        removals last, when no page links to them any more."""
+        self._changed, self._writing = False, ""
         try:
-            stats = self._commit()
+            stats = self._commit(rank or _same_rank)
         except OSError as e:
-            where = f" ({e.filename})" if e.filename else ""
-            raise OutputError(f"cannot update {self.root}: {e.strerror or e}{where}") from e
+            raise OutputError(self._failure(e)) from e
         finally:
             self.discard()  # the root stays: rmdir() leaves a folder holding the manifest
         return stats
 
+    def _staging_failure(self, e: OSError) -> str:
+        # The file's name would be one in the staging folder: of no use to the reader.
+        return f"cannot write {self.root}: {e.strerror or e}; nothing was changed"
+
+    def _failure(self, e: OSError) -> str:
+        """One line for a commit that failed (a full disk, a read-only folder)."""
+        what = e.strerror or str(e)
+        where = (
+            f" while writing {self._writing}"
+            if self._writing
+            else f" ({e.filename})"
+            if e.filename
+            else ""
+        )
+        if not self._changed:
+            return f"cannot update {self.root}: {what}{where}; nothing was changed"
+        return (
+            f"cannot update {self.root}: {what}{where}; it was partly updated (every link "
+            "still works): build again to complete it"
+        )
+
     def _target(self, relpath: str) -> Path:
         return self.root.joinpath(*relpath.split("/"))
 
-    def _commit(self) -> WriteStats:
+    def _commit(self, rank: Callable[[str], int]) -> WriteStats:
         self._check_kept()
         self._trusted = False
         synced, self._lines.synced = self._lines.synced, False
@@ -444,9 +526,7 @@ class Output:
                 continue
             sha, size = _sha256_file(data)
             shas[rel] = sha
-            st = _is_file(self._target(rel))
-            # Trust the manifest plus the size instead of reading every file back.
-            if self._old.get(rel) != sha or st is None or st.st_size != size:
+            if self._old.get(rel) != sha or not self._holds(rel, sha, size):
                 to_write.append(rel)
         stale = sorted({*filterfalse(staged.__contains__, self._old), *self._pending} - shas.keys())
         new = dict(self._old)
@@ -454,6 +534,9 @@ class Output:
             new.pop(rel, None)
         new.update(shas)
         fresh = [rel for rel in added if rel not in self._old]
+        # New files first, then those already there (see commit()).
+        there = self._old.keys() | self._pending
+        to_write.sort(key=lambda rel: (rel in there, rank(rel), rel))
 
         self.root.mkdir(parents=True, exist_ok=True)
         if to_write:
@@ -482,16 +565,20 @@ class Output:
             if target.is_dir():
                 raise OutputError(f"cannot write {rel!r}: a folder is in its place")
             data = staged[rel]
+            self._writing = rel
             if isinstance(data, Prepared):
                 source = self._staging / str(data.tmp)
                 _retry(lambda source=source, target=target: os.replace(source, target))
             else:
                 _write_atomic(target, data)
+            self._changed = True
+        self._writing = ""
         removed += self._prune(set(stale) - set(blocking))
         self._write_manifest(new, set(), to_write if synced else None)
         self._old, self._pending = new, set()
         self._fresh = False
         self._lines.synced = True
+        self._record = self._new_record(new, to_write)
         if self._index is not None:
             self._index.update(stale, fresh)
         st = os.stat(self._manifest)
@@ -499,10 +586,24 @@ class Output:
         self._trusted = True
         return WriteStats(len(to_write), len(new) - len(to_write), removed)
 
+    def _new_record(self, files: dict[str, str], written: list[str]) -> dict[str, Stat]:
+        """The record (see __init__) after a commit: what each file is like now. A file that
+        was not written keeps its entry, which it matched when it was kept (or it was read
+        and hashed again, and is looked at now)."""
+        old, changed = self._record, set(written)
+        record = {rel: old[rel] for rel in files if rel in old and rel not in changed}
+        prefix = self._root_prefix
+        for rel in files:
+            if rel not in record:
+                with contextlib.suppress(OSError):
+                    record[rel] = _stat_of(os.lstat(prefix + rel.replace("/", os.sep)))
+        return record
+
     def _move_tree(self, placed: list[str]) -> None:
         """Moves the staging tree into the site: each top-level entry by one rename where the
         site has nothing of that name (it held no site when the build began), file by file
-        otherwise (another build may have committed there since)."""
+        otherwise (another build may have committed there since). In the order of `placed`
+        (the order of commit()): an entry goes in when its first file is due."""
         tops: dict[str, list[str]] = {}
         for rel in placed:
             tops.setdefault(rel.split("/", 1)[0], []).append(rel)
@@ -511,6 +612,7 @@ class Output:
             if not os.path.lexists(target):
                 try:
                     _retry(lambda source=source, target=target: os.rename(source, target))
+                    self._changed = True
                     continue
                 except OSError:
                     if not source.exists():
@@ -522,6 +624,7 @@ class Output:
                     raise OutputError(f"cannot write {rel!r}: a folder is in its place")
                 source = self._tree.joinpath(*rel.split("/"))
                 _retry(lambda source=source, target=target: os.replace(source, target))
+                self._changed = True
 
     def _check_kept(self) -> None:
         """The checks of add() between each new file and the kept ones (see keep())."""
@@ -574,6 +677,7 @@ class Output:
             if self._is_staged_file(target, rel):
                 continue  # a case-only rename on a case-insensitive disk: it is the new file
             _retry(target.unlink)
+            self._changed = True
             removed += 1
             folders.update(p for p in target.parents if self.root in p.parents)
         for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):

@@ -154,20 +154,20 @@ def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
     assert [p.name for p in (root / "cache-site" / "state").iterdir()] == [state_name(root)]
 
 
-def test_a_state_file_left_by_a_killed_build_is_removed_an_hour_later(
+def test_a_state_file_left_by_a_killed_build_is_removed_by_the_next_build(
     tmp_path: Path, run: Run
 ) -> None:
     """A build killed outright (SIGKILL, power cut) cannot remove the state file it began;
-    a later build does, once it is an hour old, as it does with staging folders."""
+    the next build of the same output does, at once: it holds the output's lock, so no other
+    build of it is alive. Another output's is left until it is an hour old."""
     root = big_site(tmp_path)
     assert build(run, root, "site", 2)[0] == 0
     folder = root / "cache-site" / "state"
-    old, young = (
-        folder / f".{state_name(root)}.99991.tmp",
-        folder / f".{state_name(root)}.99992.tmp",
-    )
-    old.write_bytes(b"x" * 1000)
-    young.write_bytes(b"x" * 1000)
+    dead = folder / f".{state_name(root)}.99991.tmp"
+    other = BuildState.path(root / "cache-site", root / "other").name
+    old, young = folder / f".{other}.99992.tmp", folder / f".{other}.99993.tmp"
+    for file in (dead, old, young):
+        file.write_bytes(b"x" * 1000)
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     (root / "templates").mkdir()  # a theme change: every page is rendered by the workers again
     (root / "templates/post.html").write_text(

@@ -110,8 +110,9 @@ def test_host_and_port_are_respected(site: Path, start: Callable[..., Process]) 
     assert headers["content-type"] == "text/html; charset=utf-8"
     assert b"<title>" in body
 
-    # The port is taken now: a second server says so and exits with a usage error.
-    second = start(["serve", "--now", DURING, "--port", str(port)], site)
+    # The port is taken now: a second server (of another output folder: this one is locked by
+    # the first) says so and exits with a usage error.
+    second = start(["serve", "--now", DURING, "--port", str(port), "--out", "other"], site)
     assert second.proc.wait(timeout=60) == 2
     second.close()
     assert any(

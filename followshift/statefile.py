@@ -23,10 +23,10 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, get_args
 
 from followshift.content.model import Photo, Post
-from followshift.content.readcache import Entry, ReadCache
+from followshift.content.readcache import Entry, ReadCache, Signature
 from followshift.diagnostics import Diagnostic, Level
 from followshift.images.model import ImageSettings
 from followshift.render.memo import Group
@@ -65,7 +65,9 @@ def _write_head(
         # The post's own file is named once (it is also its first dependency and its source).
         deps = [x for dep in entry.deps for x in ("" if dep[0] == key else dep[0], *dep[1:])]
         post = None if entry.post is None else _post(entry.post, key)
-        entries.append([key, number, deps, post, [_diagnostic(d) for d in entry.diagnostics]])
+        found = None if entry.digest is None else entry.digest.hex()
+        diagnostics = [_diagnostic(d) for d in entry.diagnostics]
+        entries.append([key, number, found, deps, post, diagnostics])
     handle.write(_dumps(version))
     handle.write(b'{"contexts":' + _dumps(list(map(_value, contexts)))[:-1] + b',"entries":')
     handle.write(json.dumps(entries, separators=(",", ":")).encode("ascii"))
@@ -110,16 +112,21 @@ def read(data: bytes, version: str) -> State:
 def _read_head(head: dict[str, Any]) -> tuple[ReadCache, dict[bytes, str]]:
     contexts = [_from_value(c) for c in head["contexts"]]
     entries: dict[str, Entry] = {}
-    for key, number, deps, post, diagnostics in head["entries"]:
+    for key, number, found, deps, post, diagnostics in head["entries"]:
         if type(key) is not str or type(number) is not int or number < 0:
             raise BadState("entry")
-        if type(deps) is not list or len(deps) % 3:
+        if found is not None and type(found) is not str:
+            raise BadState("digest")
+        if type(deps) is not list or len(deps) % _SIGNATURE:
             raise BadState("dependencies")
-        paths, times, sizes = deps[::3], deps[1::3], deps[2::3]
-        _only(str, paths), _only(int, times), _only(int, sizes)
+        paths, numbers = deps[::_SIGNATURE], [deps[i::_SIGNATURE] for i in range(1, _SIGNATURE)]
+        _only(str, paths)
+        for column in numbers:
+            _only(int, column)
         entries[key] = _make(Entry, _ENTRY_FIELDS, (
             contexts[number],
-            tuple(zip([p or key for p in paths], times, sizes, strict=True)),
+            None if found is None else bytes.fromhex(found),
+            tuple(zip([p or key for p in paths], *numbers, strict=True)),
             None if post is None else _from_post(post, key),
             tuple(map(_from_diagnostic, diagnostics)) if diagnostics else (),
         ))  # fmt: skip
@@ -149,6 +156,7 @@ def _read_tail(tail: dict[str, Any]) -> tuple[dict[str, str], dict[str, Group], 
 _T = TypeVar("_T")
 _POST_FIELDS = tuple(f.name for f in fields(Post))
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_SIGNATURE = len(get_args(Signature))  # a dependency's path and its numbers (readcache.signature)
 if hasattr(Post, "__post_init__") or hasattr(Entry, "__post_init__"):  # see _make
     raise TypeError("statefile._make would skip the checks of Post or Entry")
 

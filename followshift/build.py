@@ -218,7 +218,7 @@ def _remove_stale(folder: Path) -> None:
 ONE_OFF_THRESHOLD = 5000  # see build()
 
 # The state is pickled: any change to followshift's code may change what it means.
-_STATE_VERSION = f"{__version__}-5"
+_STATE_VERSION = f"{__version__}-6"
 
 
 def build(

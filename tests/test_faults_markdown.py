@@ -12,6 +12,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -27,6 +28,8 @@ from followshift.render.markdown import (
     without_controls,
 )
 from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance
+
+TESTS = Path(__file__).resolve().parent
 
 # -- Markdown nested absurdly deep -----------------------------------------------------------------
 
@@ -287,3 +290,56 @@ def test_hostile_pasted_html_gives_pages_the_nu_html_checker_accepts(
 
     assert result.stderr.strip() == "" and result.returncode == 0, result.stderr
     assert "<a rel=" not in pages[0].read_text()
+
+
+# -- the run says which checks it skipped ----------------------------------------------------------
+
+_SKIPPING = """\
+import pytest
+
+@pytest.mark.parametrize("n", range(3))
+def test_needs_chromium(n):
+    pytest.skip("Chromium not found (apt-get install chromium, or set FOLLOWSHIFT_CHROMIUM)")
+
+def test_needs_vnu():
+    pytest.skip("vnu.jar not found (npm install vnu-jar, see .ci/run; or FOLLOWSHIFT_VNU_JAR)")
+
+@pytest.mark.skipif(True, reason="exiftool not installed")
+def test_needs_exiftool():
+    pass
+
+def test_runs():
+    pass
+"""
+
+_PLUGIN = f"""\
+import importlib.util
+import sys
+
+_spec = importlib.util.spec_from_file_location("project_conftest", {str(TESTS / "conftest.py")!r})
+_project = importlib.util.module_from_spec(_spec)
+sys.modules["project_conftest"] = _project
+_spec.loader.exec_module(_project)
+pytest_terminal_summary = _project.pytest_terminal_summary
+"""
+
+
+def test_the_test_run_ends_by_saying_which_checks_were_skipped_and_why(tmp_path: Path) -> None:
+    (tmp_path / "test_tools.py").write_text(_SKIPPING)
+    (tmp_path / "conftest.py").write_text(_PLUGIN)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    summary = out[out.index("checks not run") :]
+    assert "5 tests skipped" in summary
+    assert re.search(r"3 × Chromium not found \(apt-get install chromium", summary), summary
+    assert re.search(r"1 × vnu\.jar not found \(npm install vnu-jar", summary), summary
+    assert re.search(r"1 × exiftool not installed.*apt-get install", summary), summary

@@ -292,6 +292,30 @@ def test_hostile_pasted_html_gives_pages_the_nu_html_checker_accepts(
     assert "<a rel=" not in pages[0].read_text()
 
 
+# -- the example site --------------------------------------------------------------------------
+
+EXAMPLE = TESTS.parent / "content"
+
+
+def test_the_example_site_checks_clean_with_no_warnings(tmp_path: Path, run: Run) -> None:
+    """What the README's quick start builds: an example shows how it is done, alt text too."""
+    result = run(["check", "--content", str(EXAMPLE), "--strict"], tmp_path)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.lines()[-1].endswith("0 errors, 0 warnings"), result.stderr
+
+
+def test_the_example_site_invites_no_replies_it_cannot_take() -> None:
+    """A followshift site has no comments: questions go to the team's social media."""
+    invitation = re.compile(r"in de reacties|reageer|laat (het )?(ons )?weten", re.IGNORECASE)
+    texts = {
+        p: p.read_text(encoding="utf-8") for p in EXAMPLE.rglob("*") if p.suffix in (".md", ".yaml")
+    }
+    assert texts
+    assert {p.name: m[0] for p, text in texts.items() if (m := invitation.search(text))} == {}
+    assert "SPEC.md" not in texts[EXAMPLE / "site.yaml"]
+
+
 # -- the run says which checks it skipped ----------------------------------------------------------
 
 _SKIPPING = """\

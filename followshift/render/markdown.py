@@ -11,7 +11,6 @@ Markdown nested too deeply for the sanitiser to finish in time is refused (see `
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import html as html_text
 import re
@@ -22,16 +21,7 @@ from typing import Any
 import nh3
 import pyromark
 
-from followshift.render.nesting import (
-    END,
-    MAX_DEPTH,
-    MAX_OPEN_FORMATTING,
-    START,
-    TooDeep,
-    Tree,
-    balance,
-    tokens,
-)
+from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance, line_of
 
 ALLOWED_TAGS = {
     "p",
@@ -309,7 +299,8 @@ def nesting_problem(text: str) -> NestingProblem | None:
     try:
         balance(_convert(text))
     except TooDeep as exc:
-        return NestingProblem(_line_of(text), f"Markdown nested too deeply: {exc.message}")
+        events = pyromark.events_with_range(text, options=_OPTIONS)
+        return NestingProblem(line_of(events, text), f"Markdown nested too deeply: {exc.message}")
     return None
 
 
@@ -326,79 +317,3 @@ def _shallow(text: str) -> bool:
     return max(sum(map(block.count, _INLINE)) for block in text.split("\n\n")) <= (
         MAX_OPEN_FORMATTING
     )
-
-
-# The elements pulldown-cmark writes for the start of a Markdown element (a list: see below).
-_ELEMENTS = {
-    "Paragraph": ("p",),
-    "Heading": ("h2",),
-    "BlockQuote": ("blockquote",),
-    "CodeBlock": ("pre", "code"),
-    "HtmlBlock": (),
-    "Item": ("li",),
-    "Table": ("table",),
-    "TableHead": ("thead", "tr"),
-    "TableRow": ("tr",),
-    "TableCell": ("td",),
-    "Emphasis": ("em",),
-    "Strong": ("strong",),
-    "Strikethrough": ("del",),
-    "Link": ("a",),
-    "Image": (),
-}
-
-
-def _line_of(text: str) -> int:
-    """The line where the text first nests too deeply: the measure of `balance`, taken along
-    pulldown-cmark's events, which know where in the text they come from (1 if not found)."""
-    tree = Tree()
-    opened: list[tuple[str, ...]] = []
-    block: list[tuple[str, int]] = []  # an HTML block's lines, read as one piece at its end
-
-    def raw(pieces: list[tuple[str, int]]) -> None:
-        starts = []
-        offset = 0
-        for piece, _ in pieces:
-            starts.append(offset)
-            offset += len(piece)
-        for kind, name, _, at in tokens("".join(piece for piece, _ in pieces)):
-            if kind == START:
-                try:
-                    tree.start(name)
-                except TooDeep:
-                    raise TooDeep("", pieces[bisect.bisect_right(starts, at) - 1][1]) from None
-            elif kind == END:
-                tree.end(name)
-
-    try:
-        for event, where in pyromark.events_with_range(text, options=_OPTIONS):
-            if not isinstance(event, dict):  # "SoftBreak", "Rule": no element to open
-                continue
-            kind, value = next(iter(event.items()))
-            if kind == "Start":
-                element = value if isinstance(value, str) else next(iter(value))
-                if element == "List":
-                    names: tuple[str, ...] = ("ul",) if value["List"] is None else ("ol",)
-                else:
-                    names = _ELEMENTS.get(element, ("div",))
-                opened.append(names)
-                for name in names:
-                    try:
-                        tree.start(name)
-                    except TooDeep:
-                        raise TooDeep("", where["start"]) from None
-            elif kind == "End":
-                if block:
-                    raw(block)
-                    block.clear()
-                for name in reversed(opened.pop() if opened else ()):
-                    tree.end(name)
-            elif kind == "Html":
-                block.append((value, where["start"]))
-            elif kind == "InlineHtml":
-                raw([(value, where["start"])])
-            elif kind == "Code":
-                raw([("<code></code>", where["start"])])
-    except TooDeep as exc:
-        return text.count("\n", 0, exc.offset) + 1
-    return 1

@@ -14,12 +14,14 @@ is raw text (<textarea>, <xmp>, ...) kept as text. `Tree` follows html5ever's st
 elements from those tokens, popping an element only where html5ever certainly pops it too, so
 its depth and its count of formatting elements left open are upper bounds (up to a small
 factor: html5ever adds <tbody> and <tr> inside tables) of what the sanitiser will face.
+`line_of` takes the same measure along the Markdown's events, to say on which line it fails.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 MAX_DEPTH = 100  # elements inside one another; a list nested 10 deep is 20 of them
@@ -309,3 +311,82 @@ def balance(html: str) -> str:
             tree.end(name)
         parts.append(text)
     return "".join(parts)
+
+
+# -- where in the Markdown ------------------------------------------------------------------
+
+# The elements pulldown-cmark writes for the start of a Markdown element (a list: see below).
+_ELEMENTS = {
+    "Paragraph": ("p",),
+    "Heading": ("h2",),
+    "BlockQuote": ("blockquote",),
+    "CodeBlock": ("pre", "code"),
+    "HtmlBlock": (),
+    "Item": ("li",),
+    "Table": ("table",),
+    "TableHead": ("thead", "tr"),
+    "TableRow": ("tr",),
+    "TableCell": ("td",),
+    "Emphasis": ("em",),
+    "Strong": ("strong",),
+    "Strikethrough": ("del",),
+    "Link": ("a",),
+    "Image": (),
+}
+
+
+def line_of(events: Iterable[tuple[object, dict[str, int]]], text: str) -> int:
+    """The line of `text` where it first nests too deeply: the measure of `balance`, taken
+    along pulldown-cmark's events of it (pyromark.events_with_range), which know where in the
+    text they come from. 1 if not found."""
+    tree = Tree()
+    opened: list[tuple[str, ...]] = []
+    block: list[tuple[str, int]] = []  # an HTML block's lines, read as one piece at its end
+
+    def raw(pieces: list[tuple[str, int]]) -> None:
+        starts = []
+        offset = 0
+        for piece, _ in pieces:
+            starts.append(offset)
+            offset += len(piece)
+        for kind, name, _, at in tokens("".join(piece for piece, _ in pieces)):
+            if kind == START:
+                try:
+                    tree.start(name)
+                except TooDeep:
+                    raise TooDeep("", pieces[bisect.bisect_right(starts, at) - 1][1]) from None
+            elif kind == END:
+                tree.end(name)
+
+    try:
+        for event, where in events:
+            if not isinstance(event, dict):  # "SoftBreak", "Rule": no element to open
+                continue
+            kind, value = next(iter(event.items()))
+            if kind == "Start":
+                element = value if isinstance(value, str) else next(iter(value))
+                if element == "List":
+                    names: tuple[str, ...] = ("ul",) if value["List"] is None else ("ol",)
+                else:
+                    names = _ELEMENTS.get(element, ("div",))
+                opened.append(names)
+                for name in names:
+                    try:
+                        tree.start(name)
+                    except TooDeep:
+                        raise TooDeep("", where["start"]) from None
+            elif kind == "End":
+                if block:
+                    raw(block)
+                    block.clear()
+                for name in reversed(opened.pop() if opened else ()):
+                    tree.end(name)
+            elif kind == "Html":
+                block.append((value, where["start"]))
+            elif kind == "InlineHtml":
+                raw([(value, where["start"])])
+            elif kind == "Code":
+                raw([("<code></code>", where["start"])])
+    except TooDeep as exc:
+        return text.count("\n", 0, exc.offset) + 1
+    return 1

@@ -236,7 +236,7 @@ def commit_rank(relpath: str) -> int:
 ONE_OFF_THRESHOLD = 5000  # see build()
 
 # Any change to followshift's code may change what the state means.
-_STATE_VERSION = f"{__version__}-6"
+_STATE_VERSION = f"{__version__}-7"
 
 
 def build(

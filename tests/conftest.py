@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -169,3 +171,37 @@ def article_ids(html: str) -> list[str]:
 
 def html_pages(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.html"))
+
+
+# -- the end of a run says which checks did not run ---------------------------------------------
+
+# How to get a tool whose skip reason does not say so itself.
+_INSTALL = {"exiftool": "apt-get install libimage-exiftool-perl"}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Skipped tests, grouped by reason, in a section of their own at the end of the run.
+
+    The browser, Nu checker and exiftool tests skip on a machine without those tools (under
+    CI=true, standards_support.missing() fails them instead): a green run must say what it did
+    not check, and how to install what is missing."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        for tool, install in _INSTALL.items():
+            if tool in reason and install not in reason:
+                reason += f" ({install})"
+        reasons[reason] += 1
+    if not reasons:
+        return
+    total = sum(reasons.values())
+    terminalreporter.section("checks not run", sep="!", yellow=True, bold=True)
+    terminalreporter.write_line(
+        f"{total} test{'s' if total != 1 else ''} skipped: these checks did not run here",
+        yellow=True,
+        bold=True,
+    )
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"  {count} × {reason}", yellow=True)

@@ -4,18 +4,24 @@ pulldown-cmark (Rust; the CommonMark parser of Zola, mdBook and rustdoc, through
 bindings) renders CommonMark with GitHub's tables and strikethrough; nh3 (Ammonia) sanitises
 with an allow-list: no script, style, iframe or img (photos go through the photo pipeline,
 never a raw <img> to an original), no on* attributes, only http(s)/mailto/tel links, and every
-link gets rel="noopener".
+link gets rel="noopener"; a link whose address was refused becomes its words. Control characters
+and Unicode noncharacters never get through (XML, and so an Atom feed, cannot carry them), and
+Markdown nested too deeply for the sanitiser to finish in time is refused (see `nesting`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_text
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import nh3
 import pyromark
+
+from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance, line_of
 
 ALLOWED_TAGS = {
     "p",
@@ -156,10 +162,22 @@ def _convert(text: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Safe HTML for a post body or shift description."""
+    """Safe HTML for a post body or shift description.
+
+    Text nested too deeply (which `nesting_problem` reports as an error of its post) comes out
+    as plain paragraphs: the words stay readable and the sanitiser never sees the nesting."""
+    text = without_controls(text)
     if not text.strip():
         return ""
-    return sanitise(_convert(text))
+    try:
+        html = balance(_convert(text))
+    except TooDeep:
+        return "\n".join(
+            f"<p>{html_text.escape(block.strip(), quote=False)}</p>"
+            for block in _BLANK_LINE.split(text)
+            if block.strip()
+        )
+    return sanitise(html)
 
 
 def cleaner(**options: Any) -> nh3.Cleaner:
@@ -183,4 +201,119 @@ _CLEANER = cleaner()
 
 
 def sanitise(html: str) -> str:
-    return _CLEANER.clean(html).strip()
+    clean = _CLEANER.clean(html)
+    if (without := without_controls(clean)) is not clean:
+        # From a character reference (&#1;) in raw HTML; cleaned again, since a link without
+        # them can read differently ("java&#1;script:").
+        clean = _CLEANER.clean(without)
+    if _DEAD_LINK.search(clean):
+        clean = _unwrap_dead_links(clean)
+    return clean.strip()
+
+
+# -- control characters ----------------------------------------------------------------------
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the Unicode
+# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane). HTML calls them
+# parse errors, XML 1.0 forbids most of them outright, and none is text a reader can see.
+# Above U+FFFF the class takes every code point from the first noncharacter on, and the few
+# that are text (emoji, say) are kept by `_forbidden`: a class of the 32 noncharacters there
+# made the search ten times slower.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
+)
+
+
+def _forbidden(char: str) -> bool:
+    return ord(char) < 0x10000 or ord(char) & 0xFFFE == 0xFFFE
+
+
+def _drop(match: re.Match[str]) -> str:
+    return "" if _forbidden(match[0]) else match[0]
+
+
+def without_controls(text: str) -> str:
+    """The text without the characters that may not reach a page, feed or live.json."""
+    found = _CONTROLS.search(text)
+    while found is not None and not _forbidden(found[0]):
+        found = _CONTROLS.search(text, found.end())
+    return text if found is None else _CONTROLS.sub(_drop, text)
+
+
+# -- links whose address the sanitiser refused -------------------------------------------------
+
+# A start tag <a ...> without an href (nh3 gave it rel="noopener" all the same), found with the
+# attributes as nh3 writes them: ` name="value"`, a quote inside a value written as &quot;.
+_DEAD_LINK = re.compile(r'<a(?![^>]*\shref=")[\s>]')
+_LINK_TAG = re.compile(r'<a((?: [a-z:-]+="[^"]*")*)>|</a>')
+
+
+def _unwrap_dead_links(html: str) -> str:
+    """Each <a> without an href replaced by its content: rel= on such a link is invalid HTML,
+    and a reader would take it for a link that does not work."""
+    parts: list[str] = []
+    kept: list[bool] = []  # for each <a> open at this point, whether it stays
+    pos = 0
+    for match in _LINK_TAG.finditer(html):
+        if match[0] == "</a>":
+            keep = kept.pop() if kept else True
+        else:
+            keep = ' href="' in match[1]
+            kept.append(keep)
+        if not keep:
+            parts.append(html[pos : match.start()])
+            pos = match.end()
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+# -- Markdown nested too deeply: an error of its post ------------------------------------------
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Raw HTML begins with "<" and a letter, "/", "!" or "?" (CommonMark 6.6); autolinks too.
+_RAW_HTML = re.compile(r"<[A-Za-z/!?]")
+# What may open Markdown containers at the start of a line: list markers, ">" and indentation.
+_LINE_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]*", re.MULTILINE)
+_INLINE = "*_~[`"  # what may open emphasis, strikethrough, links and code
+_BLOCK_ELEMENTS = 10  # p, pre and code, a table's table, thead, tr and th: fewer than this
+_CONTAINERS = MAX_DEPTH - MAX_OPEN_FORMATTING - _BLOCK_ELEMENTS
+_DEEP_LINE = re.compile(rf"^[ >*+\-0-9.)]{{{_CONTAINERS + 1}}}", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NestingProblem:
+    line: int  # in the text, from 1
+    message: str
+
+
+def nesting_problem(text: str) -> NestingProblem | None:
+    """Why `text` cannot be published, if it nests too deeply for the sanitiser; else None.
+
+    Ordinary text is cleared without rendering it: without raw HTML, its nesting is at most
+    the longest run of list markers, ">" and indentation (a tab counting 4) starting a line,
+    plus a few block elements, plus the markup characters of one block. Other text is rendered
+    and measured as render_markdown does."""
+    text = without_controls(text)
+    if _shallow(text):
+        return None
+    try:
+        balance(_convert(text))
+    except TooDeep as exc:
+        events = pyromark.events_with_range(text, options=_OPTIONS)
+        return NestingProblem(line_of(events, text), f"Markdown nested too deeply: {exc.message}")
+    return None
+
+
+def _shallow(text: str) -> bool:
+    if _RAW_HTML.search(text):
+        return False
+    if "\t" in text:  # a tab indents by up to 4 columns
+        if max(len(p) + 3 * p.count("\t") for p in _LINE_PREFIX.findall(text)) > _CONTAINERS:
+            return False
+    elif _DEEP_LINE.search(text):
+        return False
+    if sum(map(text.count, _INLINE)) <= MAX_OPEN_FORMATTING:
+        return True
+    return max(sum(map(block.count, _INLINE)) for block in text.split("\n\n")) <= (
+        MAX_OPEN_FORMATTING
+    )

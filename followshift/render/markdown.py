@@ -21,6 +21,7 @@ from typing import Any
 import nh3
 import pyromark
 
+from followshift.content.clean import without_controls
 from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance, line_of
 
 ALLOWED_TAGS = {
@@ -209,35 +210,6 @@ def sanitise(html: str) -> str:
     if _DEAD_LINK.search(clean):
         clean = _unwrap_dead_links(clean)
     return clean.strip()
-
-
-# -- control characters ----------------------------------------------------------------------
-
-# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the Unicode
-# noncharacters (U+FDD0-U+FDEF and the last two code points of every plane). HTML calls them
-# parse errors, XML 1.0 forbids most of them outright, and none is text a reader can see.
-# Above U+FFFF the class takes every code point from the first noncharacter on, and the few
-# that are text (emoji, say) are kept by `_forbidden`: a class of the 32 noncharacters there
-# made the search ten times slower.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
-)
-
-
-def _forbidden(char: str) -> bool:
-    return ord(char) < 0x10000 or ord(char) & 0xFFFE == 0xFFFE
-
-
-def _drop(match: re.Match[str]) -> str:
-    return "" if _forbidden(match[0]) else match[0]
-
-
-def without_controls(text: str) -> str:
-    """The text without the characters that may not reach a page, feed or live.json."""
-    found = _CONTROLS.search(text)
-    while found is not None and not _forbidden(found[0]):
-        found = _CONTROLS.search(text, found.end())
-    return text if found is None else _CONTROLS.sub(_drop, text)
 
 
 # -- links whose address the sanitiser refused -------------------------------------------------

@@ -299,15 +299,19 @@ def test_drop_edit_and_delete_reach_the_site(site: Path, start: Callable[..., Pr
         post_path("zevenaar", "1915-weekmarkt.md"),
         "---\ntitle: Weekmarkt\npinned: true\nupdated: '20:10'\n---\nGecorrigeerd: de kermis.\n",
     )
+    live_json = site / "site" / SHIFT / "live.json"
+    # live.json is committed after the pages (a poller never learns of a post before its page
+    # is there): wait for all three.
     watcher.wait_until(
         lambda: (
             "Gecorrigeerd: de kermis." in shift_index(site)
             and "Gecorrigeerd: de kermis."
             in page(site, "zevenaar", "1915-weekmarkt").read_text(encoding="utf-8")
+            and "Gecorrigeerd: de kermis." in live_json.read_text(encoding="utf-8")
         ),
         "the corrected post",
     )
-    live = json.loads((site / "site" / SHIFT / "live.json").read_text(encoding="utf-8"))
+    live = json.loads(live_json.read_text(encoding="utf-8"))
     (corrected,) = [p for p in live["posts"] if p["id"] == "zevenaar--1915-weekmarkt"]
     assert "Gecorrigeerd" in corrected["html"]
     assert corrected["modified"].startswith("2026-10-24T20:10")

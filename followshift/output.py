@@ -133,6 +133,21 @@ def _retry(action: Callable[[], object]) -> None:
     action()
 
 
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{16}\.tmp")  # what _write_atomic names its half files
+
+
+def _remove_half_written(root: Path) -> None:
+    """The temporary files of a build killed during its commit (its staging folder still
+    existed then): a half-written copy of a photo or of the manifest, which no link leads to
+    but which `publish` would otherwise upload. Only names _write_atomic makes are removed."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != STAGING_NAME]
+        for name in files:
+            if _TEMPORARY.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+
+
 def _write_atomic(target: Path, data: bytes | Path) -> None:
     # Own temp name instead of tempfile.mkstemp: mkstemp creates mode 0600, which web servers
     # could not read; open() honours the umask like any normally written file.
@@ -459,12 +474,16 @@ class Output:
         if not parent.is_dir():
             return
         alone = lock.held(self.root)  # then every staging folder here is a dead build's
+        dead = False
         for folder in parent.iterdir():
             with contextlib.suppress(OSError):
                 if alone or time.time() - folder.stat().st_mtime > STALE_AFTER:
                     shutil.rmtree(folder)
+                    dead = True
         with contextlib.suppress(OSError):
             parent.rmdir()
+        if dead and alone:
+            _remove_half_written(self.root)
 
     def commit(self, rank: Callable[[str], int] | None = None) -> WriteStats:
         """Writes what is staged, prunes stale files and writes the new manifest.

@@ -385,6 +385,33 @@ def kill_during_commit(root: Path, rng: random.Random, within: float) -> bool:
         process.communicate()
 
 
+def test_the_half_written_files_of_a_build_killed_in_its_commit_are_removed(
+    tmp_path: Path, run: Run
+) -> None:
+    """A build killed while it wrote a photo or the manifest in place leaves a half file under a
+    temporary name beside its staging folder; the next build removes both, and only those."""
+    root = make_site(tmp_path, site_files())
+    assert run(["build", "--now", NOW], root).exit_code == 0
+    site = root / "site"
+    before = contents(site)
+    (site / STAGING_NAME / "4711").mkdir(parents=True)  # the dead build's staging folder
+    half = [
+        site / f".{MANIFEST_NAME}.0123456789abcdef.tmp",
+        site / "assets" / ".x.css.fedcba9876543210.tmp",
+    ]
+    for path in half:
+        path.write_bytes(b"half")
+    mine = site / "assets" / ".notes.tmp"  # not a name followshift makes: not its to remove
+    mine.write_bytes(b"mine")
+
+    assert run(["build", "--now", NOW], root).exit_code == 0
+
+    assert not any(path.exists() for path in half) and not (site / STAGING_NAME).exists()
+    assert mine.read_bytes() == b"mine"
+    mine.unlink()
+    assert contents(site) == before
+
+
 @pytest.mark.skipif(not POSIX, reason="SIGKILL is POSIX")
 def test_a_build_killed_during_its_commit_leaves_every_link_working(
     tmp_path: Path, run: Run

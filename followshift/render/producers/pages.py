@@ -17,19 +17,20 @@ from typing import Any
 
 from markupsafe import Markup
 
-from followshift import __version__, parallel
+from followshift import __version__
+from followshift.build import schedule
 from followshift.content.model import Site, Status
-from followshift.photos import PublishedPhotos
+from followshift.photos.stage import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
-from followshift.render.feeds import feed_files
-from followshift.render.live import live_files
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
-from followshift.render.sitemap import sitemap_files
+from followshift.render.producers.feeds import feed_files
+from followshift.render.producers.live import live_files
+from followshift.render.producers.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
@@ -51,7 +52,7 @@ class RenderOptions:
     previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
     previous_groups: Mapping[str, Group] = field(default_factory=dict)  # and its page groups
     can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
-    # Forked workers for Markdown and pages (followshift.parallel); a worker hands each page's
+    # Forked workers for Markdown and pages (followshift.build.schedule); a worker hands each page's
     # bytes to `prepare` (Output.prepare: staged to disk) and sends back only what it returns.
     jobs: int = 1
     prepare: Callable[[str, bytes], object] | None = None
@@ -64,7 +65,7 @@ class RenderOptions:
     articles: dict[bytes, str] | None = None
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
     # Work of the build process's own, done while forked workers render the pages, where
-    # its time is shared with them (BuildState.snapshot).
+    # its time is shared with them (BuildCache.snapshot).
     meanwhile: Callable[[], object] | None = None
 
 
@@ -72,7 +73,16 @@ class RenderOptions:
 # (NUL never occurs in content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
 HEADING_MARK = "\x00heading\x00"
-POST_RUN = 64  # post pages per memo group (PageMemo.group)
+# Post pages per memo group (PageMemo.group): a group whose posts and neighbours are unchanged
+# is kept whole with one key, so an edit re-renders at most this many post pages, while an
+# unchanged 10,000-post shift costs ~160 group keys instead of 10,000 page keys.
+POST_RUN = 64
+# `watch` keeps the rendered articles (one per post) between rebuilds, and each edit leaves the
+# old version behind. The store is emptied once it holds ARTICLE_VERSIONS per post, plus
+# ARTICLE_SLACK so that a small site is not emptied every few edits: memory stays a small
+# multiple of the site's, and what emptying costs (rendering every article again) is rare.
+ARTICLE_VERSIONS = 4
+ARTICLE_SLACK = 16
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = object()  # another worker's page
 NOT_FOUND = {"not_found": True}  # the 404 page's context
@@ -94,30 +104,6 @@ class Share:
     keys: dict[str, str]
     groups: dict[str, Group] | dict[str, str]
     rendered: int
-
-
-class _Claims:
-    """Which pages of one segment (a shift's pages, say) a share renders, drawn as it goes:
-    every share walks a segment's pages in the same order, and renders the page whose number
-    it drew from the segment's counter, which all shares have, then draws again. A share that
-    gets ahead simply takes more; every page is drawn once, so each is rendered by exactly one
-    share. A share that comes to a segment another has finished draws a number past its end
-    and takes nothing."""
-
-    def __init__(self, counter: parallel.Counter, paths: set[str]) -> None:
-        self._counter = counter
-        self._index = 0
-        self._drawn = counter.next()
-        self.paths = paths  # every share's claimed paths, over all segments
-
-    def take(self, path: str) -> bool:
-        index = self._index
-        self._index += 1
-        if index != self._drawn:
-            return False  # drawn by another share (index < drawn, always)
-        self.paths.add(path)
-        self._drawn = self._counter.next()
-        return True
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -163,12 +149,14 @@ class SiteRenderer:
             options.digests,
             options.previous_groups,
         )
-        if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
+        posts = sum(len(s.posts) for s in self.shifts)
+        if len(self._articles) > ARTICLE_VERSIONS * (posts + ARTICLE_SLACK):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
-        # In a page share: the pages this process takes (see _Claims), a counter per segment.
-        self._share: _Claims | None = None
-        self._counters: list[parallel.Counter] = []
+        # In a page share: the pages this process takes (see schedule.Claims), a counter per
+        # segment.
+        self._share: schedule.Claims | None = None
+        self._counters: list[schedule.Counter] = []
         self.processes = 1  # that render the pages
 
     def _texts(self) -> Iterator[str]:
@@ -214,8 +202,8 @@ class SiteRenderer:
             return
         self.processes = self.options.jobs
         # Before the fork: shared by every share.
-        self._counters = [parallel.Counter() for _ in self._segments()]
-        workers = parallel.Forked(self._render_share, self.options.jobs)
+        self._counters = [schedule.Counter() for _ in self._segments()]
+        workers = schedule.Forked(self._render_share, self.options.jobs)
         try:
             if self.options.meanwhile is not None:
                 self.options.meanwhile()
@@ -244,9 +232,9 @@ class SiteRenderer:
             return False
         previous = self.memo.previous
         if previous.get("404.html") != self.memo.key("404.html", NOT_FOUND):
-            return sum(len(shift.posts) for shift in self.shifts) >= parallel.MIN_PAGES
+            return sum(len(shift.posts) for shift in self.shifts) >= schedule.FORK_MIN_WORK
         new = (p for shift in self.shifts for p in shift.posts)
-        return sum(routes.page_file(p.url) not in previous for p in new) >= parallel.MIN_PAGES
+        return sum(routes.page_file(p.url) not in previous for p in new) >= schedule.FORK_MIN_WORK
 
     def _other_files(self) -> Iterator[tuple[str, bytes | Reused]]:
         yield from sitemap_files(self)
@@ -274,7 +262,7 @@ class SiteRenderer:
         first = self._first_segment(k, segments)
         try:
             for number in [*range(first, len(segments)), *range(first)]:
-                self._share = _Claims(self._counters[number], claimed)
+                self._share = schedule.Claims(self._counters[number], claimed)
                 for path, data in segments[number][1]():
                     if data is _SKIPPED:
                         continue

@@ -229,6 +229,7 @@ def _run(
             views=cache.views,
             digests=cache.digests,
             articles=cache.articles if watching else None,
+            derived=cache.derived if watching else None,
             watching=watching,
             templates=cache.templates,  # type: ignore[arg-type]
             meanwhile=(
@@ -281,6 +282,7 @@ def _run(
     cache.page_keys = renderer.memo.keys
     cache.page_groups = renderer.memo.groups
     cache.digests.sweep()
+    cache.derived.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         # Only a shortcut: without it the next build does everything.
         with contextlib.suppress(OSError, statefile.Unstorable):

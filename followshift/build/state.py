@@ -19,6 +19,7 @@ from followshift import __version__
 from followshift.build import statefile
 from followshift.content.readcache import ReadCache
 from followshift.output import STALE_AFTER, Output
+from followshift.render.context import Derived
 from followshift.render.memo import Digests, Group
 from followshift.render.views import ViewCache
 
@@ -43,6 +44,7 @@ class BuildCache:
     page_groups: dict[str, Group] = field(default_factory=dict)
     # In memory only (watch): objects whose identity is what makes them useful.
     views: ViewCache = field(default_factory=ViewCache)
+    derived: Derived = field(default_factory=lambda: Derived(retain=True))
     digests: Digests = field(default_factory=Digests)
     articles: dict[bytes, str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)

@@ -6,6 +6,7 @@ URLs come from `routes`; links in pages are relative to the page (`root` is the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Iterator, Mapping
@@ -23,12 +24,13 @@ from followshift.content.model import Site, Status
 from followshift.photos.stage import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
+from followshift.render.context import Derived, RenderContext
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
-from followshift.render.producers.feeds import feed_files
+from followshift.render.producers.feeds import feed_files, theme_gettext
 from followshift.render.producers.live import live_files
 from followshift.render.producers.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
@@ -63,6 +65,7 @@ class RenderOptions:
     views: ViewCache | None = None
     digests: Digests | None = None
     articles: dict[bytes, str] | None = None
+    derived: Derived | None = None  # what producers make from one view (render.context)
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
     # Work of the build process's own, done while forked workers render the pages, where
     # its time is shared with them (BuildCache.snapshot).
@@ -158,6 +161,28 @@ class SiteRenderer:
         self._share: schedule.Claims | None = None
         self._counters: list[schedule.Counter] = []
         self.processes = 1  # that render the pages
+
+    @functools.cached_property
+    def ctx(self) -> RenderContext:
+        """This renderer's members as the RenderContext producers are moving to. An adapter:
+        it goes when the renderer does (the producers then get a context made by the build)."""
+        options = self.options
+        return RenderContext(
+            config=self.site.config,
+            formatter=self.formatter,
+            gettext=theme_gettext(self),
+            shifts=tuple(self.shifts),
+            teams=self.teams,
+            teams_with_posts=tuple(self.teams_with_posts()),
+            assets=self.assets,
+            asset_files=self.asset_bytes,
+            media=self._media(),
+            templates=self.templates,
+            article=self.article,
+            memo=self.memo,
+            derived=options.derived if options.derived is not None else Derived(options.watching),
+            site_path=self.site_path(),
+        )
 
     def _texts(self) -> Iterator[str]:
         for shift in self.site.shifts:
@@ -290,11 +315,15 @@ class SiteRenderer:
             start += posts
         return best
 
-    def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
-        media: dict[str, Path] = {}  # one photo used by two posts is published once
+    def _media(self) -> dict[str, Path]:
+        """Media path -> the cached variant file; one photo used by two posts is published once."""
+        media: dict[str, Path] = {}
         for result in [*self.options.photos.photos.values(), *self.options.photos.avatars.values()]:
             media.update((path, v.path) for path, v in media_files(result).items())
-        for path, source in sorted(media.items()):
+        return media
+
+    def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
+        for path, source in sorted(self._media().items()):
             # Media paths are content-addressed: the same path is the same bytes.
             yield path, REUSED if self.memo.reuse(path, path) else source
 

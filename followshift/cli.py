@@ -27,7 +27,7 @@ from followshift.scaffold import ScaffoldError, example_shift, init_site, new_po
 # The builder (Jinja, Markdown, the renderer) is imported by the commands that build, so that
 # `new` and `--help` start in a fraction of the time.
 if TYPE_CHECKING:
-    from followshift.build import BuildOptions, BuildResult
+    from followshift.build.pipeline import BuildOptions, BuildResult
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -137,7 +137,7 @@ def build_command(
     verbose: bool,
 ) -> None:
     """Build content/ into site/."""
-    from followshift.build import BuildOptions
+    from followshift.build.pipeline import BuildOptions
 
     _validate_base_url(base_url)
     options = BuildOptions(
@@ -174,7 +174,7 @@ def check_command(
     verbose: bool,
 ) -> None:
     """Read everything, write nothing, report every problem."""
-    from followshift.build import BuildOptions
+    from followshift.build.pipeline import BuildOptions
 
     _validate_base_url(base_url)
     options = BuildOptions(
@@ -246,7 +246,7 @@ class _PhotoProgress:
 
 
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
-    from followshift.build import OutputFolderError, build
+    from followshift.build.pipeline import OutputFolderError, build
     from followshift.lock import OutputLocked
     from followshift.output import OutputError
 
@@ -455,7 +455,7 @@ def init_command(directory: Path, now: str | None) -> None:
 
 
 def _watch_options(content: Path, out: Path, drafts: bool, now: str | None, base_url: str | None):
-    from followshift.build import BuildOptions
+    from followshift.build.pipeline import BuildOptions
 
     _validate_base_url(base_url)
     return BuildOptions(
@@ -627,7 +627,7 @@ def _writer_lock(out: Path, command: str) -> Iterator[None]:
 
 
 def _run_watcher(watcher: Any, options: BuildOptions) -> None:
-    from followshift.build import OutputFolderError
+    from followshift.build.pipeline import OutputFolderError
 
     try:
         watcher.run()

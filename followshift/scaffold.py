@@ -342,7 +342,7 @@ def _check_photo(photo: Path, config: SiteConfig) -> None:
         kinds = " ".join(sorted(PHOTO_SUFFIXES))
         raise ScaffoldError(f"--photo: {display_path(photo)} is not a photo ({kinds})")
     # The build's own check (Pillow is imported only now): what it refuses, `new` refuses.
-    from followshift.images import ImageError, ImageSettings, probe
+    from followshift.photos import ImageError, ImageSettings, probe
 
     settings = ImageSettings(
         widths=config.images.widths,

@@ -1,7 +1,7 @@
 """`watch`: build, then rebuild incrementally on every change, and at every scheduled moment.
 
-The same pipeline as `build` (followshift.build.build) with a BuildState kept in memory, so a
-rebuild re-reads only changed files and rewrites only pages whose bytes change. The watcher tells
+The same pipeline as `build` (followshift.build.pipeline.build) with a BuildCache kept in memory, so
+a rebuild re-reads only changed files and rewrites only pages whose bytes change. The watcher tells
 the read which paths changed (ReadCache.touch), so folders without a change are not even listed
 again, and the renderer skips whole shifts whose posts did not change: a rebuild's cost follows
 what changed, not the size of the site. Around it:
@@ -39,7 +39,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.utils import UnsupportedLibcError
 
-from followshift.build import BuildOptions, BuildResult, BuildState, build
+from followshift.build.pipeline import BuildOptions, BuildResult, build
+from followshift.build.state import BuildCache
 from followshift.content.files import is_temporary
 from followshift.content.model import Shift
 from followshift.content.times import parse_datetime
@@ -169,8 +170,8 @@ class Watcher:
         self.observer = observer
         self.writes = OpenWrites(closes=False)  # run() knows whether its observer hears closes
         self.tz = self.clock.tz
-        self.state = BuildState()
-        self.state.reads.tracking = True  # every change is reported to it (touch)
+        # Every change is reported to it (touch); run() replaces self.writes, hence _writing.
+        self.cache = BuildCache.for_watch(self._settling, self._writing)
         self._lock = threading.Condition()
         self._changed: dict[Path, float] = {}  # path → monotonic time of its last event
         self._touched: set[Path] = set()  # changed since the last rebuild started
@@ -219,12 +220,10 @@ class Watcher:
         options = replace(self.options, now=self.clock.now().isoformat())
         with self._lock:  # what changes while this rebuild runs is for the next one
             touched, self._touched = self._touched, set()
-        self.state.reads.touch(touched)
-        self.state.reads.settling = self._settling
-        self.state.reads.writing = self.writes.writing
-        result = build(options, state=self.state)
+        self.cache.touch(touched)
+        result = build(options, cache=self.cache)
         held_back = self._hold_back_settling(result)
-        if self.state.reads.kept:  # look again once quiet: a post left broken is reported
+        if self.cache.kept:  # look again once quiet: a post left broken is reported
             self._recheck_at = time.monotonic() + SETTLE
             quiet = self.writes.quiet_at()  # and once a file's writes have stopped
             if quiet is not None:
@@ -237,10 +236,14 @@ class Watcher:
             reason,
             self.clock.now().astimezone(self.tz),
             held_back,
-            list(self.state.reads.kept),
+            list(self.cache.kept),
         )
         self._due = next_change(result, self._upcoming)
         return rebuild
+
+    def _writing(self, path: str) -> bool:
+        """Is this file still open for writing (OpenWrites)?"""
+        return self.writes.writing(path)
 
     def _settling(self, path: str) -> bool:
         """Did this file's folder change in the last SETTLE seconds?"""

@@ -26,7 +26,7 @@ from test_watch import SUMMARY, Process, live_ids, page, published, shift_index
 from watchdog.observers.polling import PollingObserver
 
 from followshift import writing
-from followshift.build import BuildOptions
+from followshift.build.pipeline import BuildOptions
 from followshift.serve import IDLE_TIMEOUT, PREFIX, Broadcaster, make_server
 from followshift.watch import Clock, Rebuild, Watcher
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from followshift.build import BuildState
+from followshift.build.state import BuildCache
 from followshift.content import readcache
 from followshift.content.loader import load_site
 from followshift.diagnostics import Diagnostics
@@ -198,7 +198,7 @@ def test_a_crafted_state_file_runs_no_code(tmp_path: Path, run: Run) -> None:
     assert run(["build", "--now", NOW], root, env=env).exit_code == 0
     before = contents(root / "site")
     marker = tmp_path / "ran"
-    state = BuildState.path(cache, root / "site")
+    state = BuildCache.path(cache, root / "site")
     crafted = pickle.dumps(_Boom(str(marker)))
     for path in (state, state.with_suffix(".pickle")):  # this version's name and the old one
         path.write_bytes(crafted)
@@ -223,7 +223,7 @@ def test_a_state_of_the_wrong_shape_means_a_full_build(
     env = {"FOLLOWSHIFT_CACHE": str(tmp_path / "cache")}
     assert run(["build", "--now", NOW], root, env=env).exit_code == 0
     before = contents(root / "site")
-    state = BuildState.path(tmp_path / "cache", root / "site")
+    state = BuildCache.path(tmp_path / "cache", root / "site")
     version, head, tail, _ = state.read_bytes().split(b"\n")
     doc, rest = json.loads(head), json.loads(tail)
     if damage == "a number for a text":
@@ -258,7 +258,7 @@ def test_a_state_file_of_another_user_is_not_used(tmp_path: Path, run: Run) -> N
     assert run(["build", "--now", NOW, "-v"], root, env=env).exit_code == 0
     assert "; 0 files rendered" in run(["build", "--now", NOW, "-v"], root, env=env).stderr
     before = contents(root / "site")
-    os.chown(BuildState.path(tmp_path / "cache", root / "site"), 4711, -1)
+    os.chown(BuildCache.path(tmp_path / "cache", root / "site"), 4711, -1)
 
     outcome = run(["build", "--now", NOW, "-v"], root, env=env)
 
@@ -290,7 +290,7 @@ def test_the_state_gives_back_every_post_as_it_was_read(
     cache = tmp_path / "cache"
     assert run(["build", "--now", NOW], root, env={"FOLLOWSHIFT_CACHE": str(cache)}).exit_code == 0
 
-    state = BuildState.load(cache, root / "site")
+    state = BuildCache.load(cache, root / "site")
     assert len(state.reads.entries) >= 7 and state.files
     with contextlib.chdir(root):  # as the build read them: content/… from the site's folder
         load_site(Path("content"), Diagnostics(), cache=state.reads)

@@ -417,8 +417,8 @@ def test_plain_text_is_what_markupsafe_striptags_gives() -> None:
 
     from followshift.content.loader import load_site
     from followshift.diagnostics import Diagnostics
-    from followshift.render.feeds import plain_text
     from followshift.render.markdown import render_markdown
+    from followshift.render.producers.feeds import plain_text
 
     example = Path(__file__).resolve().parent.parent / "content"
     site = load_site(example, Diagnostics())
@@ -443,7 +443,7 @@ def _atom_entry_by_elementtree(item: Any) -> str:
     """What _atom_entry() gave before it wrote the entry itself: ElementTree, indented."""
     from xml.etree import ElementTree as ET
 
-    from followshift.render.feeds import _xml
+    from followshift.render.producers.feeds import _xml
 
     def add(parent: Any, tag: str, text: str | None = None, **attributes: str) -> Any:
         element = ET.SubElement(parent, tag, {k: _xml(v) for k, v in attributes.items()})
@@ -474,7 +474,7 @@ def test_an_atom_entry_is_written_as_elementtree_writes_it() -> None:
     import random
     from dataclasses import fields
 
-    from followshift.render.feeds import Entry, _atom_entry
+    from followshift.render.producers.feeds import Entry, _atom_entry
 
     rng = random.Random(20261122)
     alphabet = ["&", "<", ">", '"', "'", "\r", "\n", "\t", "\x00", "\x0b", "\ufffe", "]]>",

@@ -1,4 +1,4 @@
-"""Tests of followshift.images: privacy, orientation, colour, blur, widths, errors, cache.
+"""Tests of followshift.photos: privacy, orientation, colour, blur, widths, errors, cache.
 
 Every image is made here with Pillow; none is committed.
 """
@@ -20,8 +20,8 @@ import pytest
 from PIL import ExifTags, Image, ImageStat
 from PIL.PngImagePlugin import PngInfo
 
-import followshift.images.processor as processor_module
-from followshift.images import (
+import followshift.photos.processor as processor_module
+from followshift.photos import (
     ImageError,
     ImageProcessor,
     ImageSettings,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import AFTER, DURING, SHIFT, Run, jpeg, make_site, post_path, site_files
 
-from followshift.build import BuildOptions, BuildState, build
+from followshift.build.pipeline import BuildOptions, build
+from followshift.build.state import BuildCache
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -96,11 +97,11 @@ def test_watch_style_rebuilds_in_memory_equal_a_cold_build(tmp_path: Path, run: 
     """The state `watch` keeps between rebuilds gives the same bytes as a cold build."""
     make_site(tmp_path, site_files(many_posts(30)))
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", now=DURING)
-    state = BuildState()
-    assert build(options, state=state).published
+    state = BuildCache()
+    assert build(options, cache=state).published
     for edit in ("a new post", "a correction", "a deleted post", "a team colour"):
         EDITS[edit](tmp_path)
-        assert build(options, state=state).published
+        assert build(options, cache=state).published
     assert tree(tmp_path / "site") == cold_build(tmp_path, run, DURING, "memory")
 
 

@@ -21,7 +21,8 @@ import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
 
 from followshift import output
-from followshift.build import BuildOptions, BuildResult, BuildState, build
+from followshift.build.pipeline import BuildOptions, BuildResult, build
+from followshift.build.state import BuildCache
 from followshift.content import readcache
 from followshift.output import (
     DuplicateOutputError,
@@ -70,25 +71,24 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def cold(root: Path, now: str) -> dict[str, bytes]:
     out = root / "cold"
-    result = build(BuildOptions(content=root / "content", out=out, now=now), state=BuildState())
+    result = build(BuildOptions(content=root / "content", out=out, now=now), cache=BuildCache())
     assert result.published, result.diagnostics.items
     return tree(out)
 
 
 class Live:
-    """A site rebuilt the way `watch` rebuilds it: one BuildState, told what changed."""
+    """A site rebuilt the way `watch` rebuilds it: one BuildCache, told what changed."""
 
     def __init__(self, root: Path, now: str = DURING) -> None:
         self.root = root
         self.now = now
-        self.state = BuildState()
-        self.state.reads.tracking = True
+        self.cache = BuildCache.for_watch()
         assert self.rebuild().published
 
     def rebuild(self, *touched: str | Path, now: str | None = None) -> BuildResult:
-        self.state.reads.touch(self.root / rel for rel in touched)  # absolute ones stay so
+        self.cache.touch(self.root / rel for rel in touched)  # absolute ones stay so
         options = BuildOptions(self.root / "content", self.root / "site", now or self.now)
-        return build(options, state=self.state)
+        return build(options, cache=self.cache)
 
     def equals_cold(self, now: str | None = None) -> None:
         site = tree(self.root / "site")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from followshift import parallel
-from followshift.build import BuildState
+from followshift.build import schedule
+from followshift.build.state import BuildCache
 from followshift.content import loader, readcache, split
 from followshift.content.loader import load_site, load_team_folder
 from followshift.content.readcache import ReadCache
@@ -25,10 +25,10 @@ from followshift.render.markdown import MarkdownRenderer, render_markdown
 from followshift.render.markdown import _key as markdown_key
 from tests.conftest import SHIFT, Run, contents, jpeg, make_site, post_path, site_files
 
-pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked on Linux only")
+pytestmark = pytest.mark.skipif(not schedule.can_fork(), reason="workers are forked on Linux only")
 
 NOW = "2026-10-24T23:30"
-POSTS = parallel.MIN_PAGES + 50  # enough for the build to fork its workers
+POSTS = schedule.FORK_MIN_WORK + 50  # enough for the build to fork its workers
 
 
 def big_site(root: Path) -> Path:
@@ -88,8 +88,8 @@ def test_workers_leave_the_next_build_the_same_page_keys_and_groups_as_one_proce
     add_big_shift(root)
     assert build(run, root, "one", 1)[0] == build(run, root, "two", 2)[0] == 0
 
-    one = BuildState.load(root / "cache-one", root / "one")
-    two = BuildState.load(root / "cache-two", root / "two")
+    one = BuildCache.load(root / "cache-one", root / "one")
+    two = BuildCache.load(root / "cache-two", root / "two")
 
     assert len(one.page_groups) > 4 and one.page_groups == two.page_groups
     assert len(one.page_keys) > 2 * POSTS and one.page_keys == two.page_keys
@@ -150,7 +150,7 @@ def test_a_template_error_in_a_worker_is_one_line_and_publishes_nothing(
     assert "Traceback" not in log
     assert contents(root / "site") == before
     assert not (root / "site" / STAGING_NAME).exists()
-    # The build state begun while the workers rendered (BuildState.snapshot) is not left behind.
+    # The build state begun while the workers rendered (BuildCache.snapshot) is not left behind.
     assert [p.name for p in (root / "cache-site" / "state").iterdir()] == [state_name(root)]
 
 
@@ -164,7 +164,7 @@ def test_a_state_file_left_by_a_killed_build_is_removed_by_the_next_build(
     assert build(run, root, "site", 2)[0] == 0
     folder = root / "cache-site" / "state"
     dead = folder / f".{state_name(root)}.99991.tmp"
-    other = BuildState.path(root / "cache-site", root / "other").name
+    other = BuildCache.path(root / "cache-site", root / "other").name
     old, young = folder / f".{other}.99992.tmp", folder / f".{other}.99993.tmp"
     for file in (dead, old, young):
         file.write_bytes(b"x" * 1000)
@@ -183,7 +183,7 @@ def test_a_state_file_left_by_a_killed_build_is_removed_by_the_next_build(
 
 
 def state_name(root: Path) -> str:
-    return BuildState.path(root / "cache-site", root / "site").name
+    return BuildCache.path(root / "cache-site", root / "site").name
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "old format"])
@@ -239,7 +239,7 @@ def test_markdown_is_shared_by_the_build_and_a_worker() -> None:
     renderer.render_all(texts, 2, meanwhile=lambda: called.append(os.getpid()))
 
     assert called == [os.getpid()]
-    assert len(renderer.memory) == len(texts) > parallel.MIN_TEXTS
+    assert len(renderer.memory) == len(texts) > schedule.FORK_MIN_WORK
     for text in texts:
         assert renderer.memory[markdown_key(text)] == render_markdown(text)
     assert not multiprocessing.active_children()
@@ -247,8 +247,8 @@ def test_markdown_is_shared_by_the_build_and_a_worker() -> None:
 
 KILLED_WORKER = """
 import os, signal, sys
-from followshift import parallel
-from followshift.build import BuildState
+from followshift.build import schedule
+from followshift.build.state import BuildCache
 from followshift.content import loader, split
 from followshift.content.loader import load_site, load_team_folder
 from followshift.content.readcache import ReadCache
@@ -260,7 +260,7 @@ def task(k):
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
     return k
 
-workers = parallel.Forked(task, 2)
+workers = schedule.Forked(task, 2)
 try:
     workers.results()
 except SiteError as exc:
@@ -323,7 +323,7 @@ def test_a_first_read_shared_with_a_worker_gives_the_same_site(
     site_two = load_site(content, two, cache=two_cache, jobs=2)
 
     assert site_two == site_one
-    assert sum(len(shift.posts) for shift in site_two.shifts) > 2 * parallel.MIN_PAGES
+    assert sum(len(shift.posts) for shift in site_two.shifts) > 2 * schedule.FORK_MIN_WORK
     assert [d.format() for d in two.sorted()] == [d.format() for d in one.sorted()]
     assert len(two.items) == len(one.items)  # nothing reported twice
     messages = " ".join(d.format() for d in two.items)

@@ -110,7 +110,7 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     as with MarkupSafe's escape()."""
     from conftest import contents, make_site, post_path, site_files
 
-    from followshift import build as build_module
+    from followshift.build import pipeline as build_module
     from followshift.render import templates as templates_module
 
     assert templates_module._escape_inner is not None  # MarkupSafe 3: the fast path is taken

@@ -4,7 +4,7 @@
 
 The same workload as bench_watch.py (its corpus, its live shift, its --now and its drops): a
 cold build, then per drop one new post written into content/ and build() called again with the
-same BuildState, as `watch` does: told which file changed, as the watcher is (ReadCache.touch),
+same BuildCache, as `watch` does: told which file changed, as the watcher is (BuildCache.touch),
 and with memory settled after the first build (watch.settle_memory). Prints each rebuild's time,
 stage timings and counts; at the end site/ is compared byte for byte with a cold build of the
 same content into an empty folder.
@@ -28,7 +28,8 @@ import bench_watch  # noqa: E402
 import make_corpus  # noqa: E402
 from common import BENCH, tree_differences, tree_digests  # noqa: E402
 
-from followshift.build import BuildOptions, BuildState, build  # noqa: E402
+from followshift.build.pipeline import BuildOptions, build  # noqa: E402
+from followshift.build.state import BuildCache  # noqa: E402
 from followshift.watch import settle_memory  # noqa: E402
 
 
@@ -49,10 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         content = bench_watch.followshift_copy(work, scratch)
         out = scratch / "site"
         options = BuildOptions(content=content, out=out, now=work.now)
-        state = BuildState()
-        state.reads.tracking = not args.full_scan
+        state = BuildCache() if args.full_scan else BuildCache.for_watch()
         t0 = time.perf_counter()
-        result = build(options, state=state)
+        result = build(options, cache=state)
         print(f"cold: {time.perf_counter() - t0:.2f}s, {result.files} files", file=sys.stderr)
         settle_memory()  # as the watcher does after its first build
         seconds: list[float] = []
@@ -61,11 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             path = make_corpus.write_followshift_post(post, content)
             profile = args.profile and number == len(work.drops) // 2
             profiler = cProfile.Profile() if profile else None
-            state.reads.touch([path])  # what the watcher hears from watchdog
+            state.touch([path])  # what the watcher hears from watchdog
             t0, c0 = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
-            result = build(options, state=state)
+            result = build(options, cache=state)
             if profiler:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             f"over {len(seconds)} drops"
         )
         cold = scratch / "cold"
-        build(BuildOptions(content=content, out=cold, now=work.now), state=BuildState())
+        build(BuildOptions(content=content, out=cold, now=work.now), cache=BuildCache())
         differences = tree_differences(tree_digests(out), tree_digests(cold))
         files = sum(1 for p in cold.rglob("*") if p.is_file())
         if differences:

@@ -27,7 +27,7 @@ sys.path[:0] = [str(REPO), str(HERE)]  # run from a checkout without installing
 
 import make_corpus  # noqa: E402
 
-from followshift.images import ImageProcessor, ImageSettings, PhotoRequest  # noqa: E402
+from followshift.photos import ImageProcessor, ImageSettings, PhotoRequest  # noqa: E402
 
 BUDGET_270 = 88.0  # seconds for 270 photos on 2 cores
 

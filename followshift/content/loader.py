@@ -14,7 +14,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from followshift import images, parallel
+from followshift import photos as images  # probe() imports Pillow only when first called
+from followshift.build import schedule
 from followshift.config import SiteConfig, load_config
 from followshift.content import split
 from followshift.content.confine import (
@@ -45,7 +46,7 @@ from followshift.content.teams import load_teams
 from followshift.content.times import TimeError, parse_datetime, parse_duration
 from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics, SiteError
-from followshift.images import ImageSettings, ProbeInfo
+from followshift.photos import ImageSettings, ProbeInfo
 
 SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay")
 
@@ -131,7 +132,7 @@ def _load_site(
 
     # A first read of a big site: a forked worker reads the last team folders. It walks the
     # same shifts; what it finds outside its team folders the build process reports itself.
-    cold = jobs > 1 and not cache.entries and not cache.tracking and parallel.can_fork()
+    cold = jobs > 1 and not cache.entries and not cache.tracking and schedule.can_fork()
     mine = split.plan(folders) if cold else []
     two = None
     if mine:

@@ -27,7 +27,7 @@ from followshift.content.times import (
 )
 from followshift.content.yamlio import YamlError, YamlMap
 from followshift.diagnostics import Diagnostics
-from followshift.images import ImageError, ProbeInfo
+from followshift.photos import ImageError, ProbeInfo
 from followshift.render.markdown import nesting_problem
 
 POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")

@@ -116,6 +116,17 @@ class ReadCache:
         entries = state.get("entries") if state.get("format") == _FORMAT else None
         self.__init__(entries=entries if isinstance(entries, dict) else {})  # type: ignore[misc]
 
+    def track(
+        self,
+        settling: Callable[[str], bool] | None = None,
+        writing: Callable[[str], bool] | None = None,
+    ) -> None:
+        """Makes this the cache of a watcher: every changed path is reported with touch(), and
+        `settling`/`writing` say which files are still arriving (see the fields)."""
+        self.tracking = True
+        self.settling = settling
+        self.writing = writing
+
     def touch(self, paths: Iterable[Path | str]) -> None:
         """Files or folders that changed (created, written, deleted, moved from or to)."""
         self._dirty.update(map(_real, paths))

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from followshift import parallel
+from followshift.build import schedule
 from followshift.content.confine import is_folder
 from followshift.content.files import is_hidden_dir
 from followshift.content.model import Post
@@ -27,7 +27,6 @@ from followshift.content.posts import ShiftContext
 from followshift.content.readcache import Entry, ReadCache
 from followshift.diagnostics import Diagnostic, Diagnostics
 
-MIN_FILES = 400  # below this, a fork costs more than it saves
 # The worker's share of the files: a little over half, because the build process also
 # unpickles what the worker sends (~20 us a post, against ~100 us to read one).
 WORKER_SHARE = 0.52
@@ -52,7 +51,7 @@ def plan(shift_folders: Sequence[Path]) -> list[Path]:
     except OSError:  # an unreadable folder: one process reads, and reports it as usual
         return []
     total = sum(count for _, count in folders)
-    if total < MIN_FILES:
+    if total < schedule.FORK_MIN_WORK:
         return []
     mine: list[Path] = []
     taken = 0
@@ -99,7 +98,7 @@ class SplitRead:
             read_shifts(read, own)  # the shifts as the build process walks them, our folders only
             return found, own.entries, own.seen, own.hits, own.misses
 
-        self._workers: parallel.Forked | None = parallel.Forked(task, 2)
+        self._workers: schedule.Forked | None = schedule.Forked(task, 2)
 
     def read(
         self, folder: Path, ctx: ShiftContext, diags: Diagnostics, cache: ReadCache

@@ -104,14 +104,14 @@ class MarkdownRenderer:
         inherit at their next fork), then joins in. The texts go in runs of RUN, each process
         drawing the next as it finishes one, so the processes end together however long that
         took."""
-        from followshift import parallel
+        from followshift.build import schedule
 
         memory, key = self.memory, self.key
         todo = {k: text for text in texts if text.strip() and (k := key(text)) not in memory}
-        if jobs < 2 or len(todo) < parallel.MIN_TEXTS:
+        if jobs < 2 or len(todo) < schedule.FORK_MIN_WORK:
             return
         keys, sources = list(todo), list(todo.values())
-        runs = parallel.Counter()
+        runs = schedule.Counter()
 
         def share(k: int) -> list[tuple[int, list[str]]]:
             if k == 0 and meanwhile is not None:
@@ -123,7 +123,7 @@ class MarkdownRenderer:
                 )
             return done
 
-        for done in parallel.run(share, jobs):
+        for done in schedule.run(share, jobs):
             for start, htmls in done:
                 memory.update(zip(keys[start : start + self.RUN], htmls, strict=True))
 

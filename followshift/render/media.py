@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from followshift.images import PhotoResult, VariantFile
+from followshift.photos import PhotoResult, VariantFile
 
 # The timeline column is at most 46rem wide with 1rem padding each side; phones use the viewport.
 SIZES_SINGLE = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"

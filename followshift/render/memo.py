@@ -18,6 +18,7 @@ its pages are kept without computing the key of each one. That keeps a rebuild o
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import io
@@ -217,6 +218,21 @@ class PageMemo:
         for inner in group[2]:
             if (found := self.previous_groups.get(inner)) is not None:
                 self._carry(inner, found)
+
+    def digest(self, value: object) -> bytes:
+        """The content digest of a view (or any value a page is made from): what producers key
+        what they derive from one view by (render.context.Derived)."""
+        return self.digests(value)
+
+    def for_share(self, owns: Callable[[str], bool]) -> PageMemo:
+        """A memo for one page share (a forked worker, or share 0 in the build process): the
+        same fingerprint, last build's keys and groups and digests, but this share's own keys
+        and groups, for the pages it `owns`."""
+        share = copy.copy(self)  # shares previous, previous_groups, can_reuse and digests
+        share.keys, share.groups, share._open = {}, {}, []
+        share.rendered = share.reused = 0
+        share.owns = owns
+        return share
 
     def key(self, template: str, context: Mapping[str, Any]) -> str:
         parts = [self.fingerprint, template.encode()]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from markupsafe import Markup
 
 from followshift.render import routes
-from followshift.render.feeds import (
+from followshift.render.producers.feeds import (
     FeedLink,
     Gettext,
     excerpt,
@@ -34,7 +34,7 @@ from followshift.render.feeds import (
 from followshift.render.views import PostView, TeamView
 
 if TYPE_CHECKING:
-    from followshift.render.pages import SiteRenderer
+    from followshift.render.producers.pages import SiteRenderer
     from followshift.render.templates import Templates
 
 LIVE_BLOG_UPDATES = 50

@@ -10,8 +10,8 @@ from datetime import datetime
 from functools import cached_property
 
 from followshift.content.model import Post, Shift, Site, Status, Team
-from followshift.images import PhotoRequest, PhotoResult
-from followshift.photos import PublishedPhotos, request_for
+from followshift.photos import PhotoRequest, PhotoResult
+from followshift.photos.stage import PublishedPhotos, request_for
 from followshift.render import routes
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import PhotoView, photo_view

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,20 +18,19 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from followshift import __version__, parallel, statefile
+from followshift.build import schedule, statefile
+from followshift.build.state import BuildCache
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
-from followshift.content.readcache import ReadCache
 from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.lock import OutputLock
-from followshift.output import STALE_AFTER, Output, OutputError, WriteStats
-from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
+from followshift.output import Output, OutputError, WriteStats
+from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.render.markdown import MarkdownRenderer
-from followshift.render.memo import REUSED, Digests, Group
-from followshift.render.pages import RenderOptions, SiteRenderer
+from followshift.render.memo import REUSED
+from followshift.render.producers.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
-from followshift.render.views import ViewCache
 
 
 class OutputFolderError(Exception):
@@ -108,107 +105,6 @@ def _collector_resting(one_off: bool) -> Iterator[None]:
         gc.freeze()
 
 
-@dataclass
-class BuildState:
-    """What one build hands the next, so that unchanged work is not done again: the read cache
-    (parsed posts), rendered Markdown and the render memo's page keys.
-
-    `watch` keeps it in memory between rebuilds; `build` stores it in the cache folder, per
-    output folder. It is only ever an optimisation: without it (deleted, from another version)
-    the build does everything, and the output is the same.
-    """
-
-    reads: ReadCache = field(default_factory=ReadCache)
-    markdown: dict[bytes, str] = field(default_factory=dict)
-    page_keys: dict[str, str] = field(default_factory=dict)
-    page_groups: dict[str, Group] = field(default_factory=dict)
-    # In memory only (watch): objects whose identity is what makes them useful.
-    views: ViewCache = field(default_factory=ViewCache)
-    digests: Digests = field(default_factory=Digests)
-    articles: dict[bytes, str] = field(default_factory=dict)
-    templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
-    output: Output | None = None  # the output folder as last committed (Output.reopen)
-    # What the output's files were like on disk when this state's build committed them
-    # (Output.record): a file that differs is not trusted to be unchanged.
-    files: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-
-    # The state file begun by snapshot(), and how many Markdown entries it holds.
-    _begun: tuple[Path, int] | None = field(default=None, repr=False)
-
-    @staticmethod
-    def path(cache: Path, out: Path) -> Path:
-        name = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
-        return cache / "state" / f"{name}.json"
-
-    @classmethod
-    def load(cls, cache: Path, out: Path) -> BuildState:
-        """The state `save` wrote (statefile: plain data, never code)."""
-        try:
-            data = statefile.read_own(cls.path(cache, out))
-            reads, markdown, keys, groups, record = statefile.read(data, _STATE_VERSION)
-        except (OSError, statefile.BadState):
-            return cls()  # no or unreadable state: do everything, as a cold build would
-        return cls(reads, markdown, keys, groups, files=record)
-
-    def snapshot(self, cache: Path, out: Path) -> None:
-        """Begins the state file: its large part, the read posts and their Markdown (16 MB and
-        0.15 s at 10,000 posts), in a temporary file that `save` completes.
-
-        A cold build calls it while its workers render pages, where its time is shared with
-        them (they draw pages as they go, see pages._Claims), instead of after the last page,
-        where only one core works. Written to disk, not kept in memory: at 50,000 posts it
-        would raise the build's peak memory by 80 MB. If it cannot be written, save() tries
-        again and reports why."""
-        with contextlib.suppress(OSError, statefile.Unstorable):
-            self._begin(cache, out)
-
-    def _begin(self, cache: Path, out: Path) -> None:
-        self.drop_snapshot()
-        target = self.path(cache, out)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temp.parent.mkdir(parents=True, exist_ok=True)
-        _remove_dead(temp.parent, target.name)
-        try:
-            with temp.open("wb") as handle:
-                statefile.write_head(handle, _STATE_VERSION, self.reads, self.markdown)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        self._begun = (temp, len(self.markdown))
-
-    def save(self, cache: Path, out: Path) -> None:
-        if self._begun is None or self._begun[1] != len(self.markdown):  # Markdown added since
-            self._begin(cache, out)
-        assert self._begun is not None
-        temp = self._begun[0]
-        with temp.open("ab") as handle:
-            statefile.write_tail(handle, self.page_keys, self.page_groups, self.files)
-        os.replace(temp, self.path(cache, out))
-        self._begun = None  # (until here, a failure leaves it for drop_snapshot to remove)
-
-    def drop_snapshot(self) -> None:
-        """Removes a state file snapshot() began and save() did not complete."""
-        if self._begun is not None:
-            with contextlib.suppress(OSError):
-                self._begun[0].unlink()
-            self._begun = None
-
-
-def _remove_dead(folder: Path, name: str) -> None:
-    """Removes state files begun by builds that were killed outright (16 MB each at 10,000
-    posts): this output's at once, since this build holds its lock (lock.py), so no other
-    build of it is alive; other outputs' once they are STALE_AFTER old, as their own builds
-    would (their lock is not ours to judge)."""
-    cutoff = time.time() - STALE_AFTER
-    mine = f".{name}."
-    for entry in os.scandir(folder):
-        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-            with contextlib.suppress(OSError):
-                if entry.name.startswith(mine) or entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
-
-
 def commit_rank(relpath: str) -> int:
     """Where an output goes in the commit's order (Output.commit): what pages link to before
     the pages, each page before the pages that list it, the entry points last.
@@ -233,16 +129,17 @@ def commit_rank(relpath: str) -> int:
     return 1
 
 
-ONE_OFF_THRESHOLD = 5000  # see build()
-
-# Any change to followshift's code may change what the state means.
-_STATE_VERSION = f"{__version__}-7"
+# A one-off build collects the youngest generation every 5,000 allocations instead of 700.
+# Rendering allocates a great deal and makes hardly any cycles; with the default, the
+# collector's time in a cold TEXT-10k build was 0.25 s (three full collections, started by the
+# feeds' caches), with this 0.12 s, at the same peak memory. (`watch` keeps the default.)
+ONE_OFF_THRESHOLD = 5000
 
 
 def build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None = None,
-    state: BuildState | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Runs the pipeline.
 
@@ -250,18 +147,14 @@ def build(
     not be written to (both checked first), OutputError when writing fails midway.
     """
     thresholds = gc.get_threshold()
-    if state is None:
-        # A one-off build: the youngest generation collected every 5,000 allocations instead
-        # of 700. Rendering allocates a great deal and makes hardly any cycles; with the
-        # default, the collector's time in a cold TEXT-10k build was 0.25 s (three full
-        # collections, started by the feeds' caches), with this 0.12 s, at the same peak memory.
+    if cache is None:  # a one-off build (see ONE_OFF_THRESHOLD)
         gc.set_threshold(max(thresholds[0], ONE_OFF_THRESHOLD), *thresholds[1:])
     try:
         # One writer per output folder (lock.py); `watch` holds the lock already (re-entrant).
         with OutputLock(options.out, "build") if options.write else contextlib.nullcontext():
-            return _build(options, progress, state)
+            return _build(options, progress, cache)
     finally:
-        if state is None:
+        if cache is None:
             gc.unfreeze()  # see _collector_resting
             gc.set_threshold(*thresholds)
 
@@ -269,33 +162,33 @@ def build(
 def _build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
-    state: BuildState | None,
+    cache: BuildCache | None,
 ) -> BuildResult:
     result = BuildResult()
-    kept = state.output if state is not None else None
+    kept = cache.output if cache is not None else None
     try:  # the output folder is checked before anything is read
         output = Output.reopen(kept, options.out) if options.write else None
     except OutputError as exc:
         raise OutputFolderError(str(exc)) from None
-    watching = state is not None  # watch keeps its state in memory between rebuilds
-    if state is None:
-        state = (
-            BuildState.load(cache_dir(options.content.parent), options.out)
+    watching = cache is not None  # watch keeps its BuildCache in memory between rebuilds
+    if cache is None:
+        cache = (
+            BuildCache.load(cache_dir(options.content.parent), options.out)
             if output
-            else BuildState()
+            else BuildCache()
         )
         if output is not None:
-            output.remember(state.files)
+            output.remember(cache.files)
     try:
-        return _run(options, progress, state, result, output, watching)
+        return _run(options, progress, cache, result, output, watching)
     finally:
-        state.drop_snapshot()  # begun by a build that failed or had nothing new to save
+        cache.drop_snapshot()  # begun by a build that failed or had nothing new to save
 
 
 def _run(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None,
-    state: BuildState,
+    cache: BuildCache,
     result: BuildResult,
     output: Output | None,
     watching: bool,
@@ -304,12 +197,12 @@ def _run(
     diags = result.diagnostics
     persistent = not watching and output is not None
     try:
-        markdown_entries = len(state.markdown)
-        markdown = MarkdownRenderer(state.markdown)
+        markdown_entries = len(cache.markdown)
+        markdown = MarkdownRenderer(cache.markdown)
         with _timed(result.timings, "read"), _collector_resting(not watching):
             site = load_site(
-                options.content, diags, options.base_url, cache=state.reads,
-                jobs=1 if watching else parallel.jobs(options.jobs),
+                options.content, diags, options.base_url, cache=cache.reads,
+                jobs=1 if watching else schedule.jobs(options.jobs),
             )  # fmt: skip
         result.site = site
         result.now = now = resolve_now(options.now, options.source_date_epoch, site.config.tz)
@@ -327,19 +220,20 @@ def _run(
             now,
             options.drafts,
             published,
-            previous_keys=state.page_keys if output else {},
-            previous_groups=state.page_groups if output else {},
+            previous_keys=cache.page_keys if output else {},
+            previous_groups=cache.page_groups if output else {},
             can_reuse=output.can_keep if output else None,
-            jobs=parallel.jobs(options.jobs),
+            jobs=schedule.jobs(options.jobs),
             prepare=output.prepare if output else None,
             markdown=markdown,
-            views=state.views,
-            digests=state.digests,
-            articles=state.articles if watching else None,
+            views=cache.views,
+            digests=cache.digests,
+            articles=cache.articles if watching else None,
+            derived=cache.derived if watching else None,
             watching=watching,
-            templates=state.templates,  # type: ignore[arg-type]
+            templates=cache.templates,  # type: ignore[arg-type]
             meanwhile=(
-                partial(state.snapshot, cache_dir(site.root), options.out) if persistent else None
+                partial(cache.snapshot, cache_dir(site.root), options.out) if persistent else None
             ),
         )
         # Rendered files are staged (written to the staging folder) as they come, so the
@@ -375,23 +269,24 @@ def _run(
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
         result.stats = output.commit(commit_rank)
-    state.output = output
+    cache.output = output
     result.published = True
     files = dict(output.record)
     changed = (
-        state.reads.changed
-        or len(state.markdown) != markdown_entries
-        or renderer.memo.keys != state.page_keys
-        or files != state.files
+        cache.reads.changed
+        or len(cache.markdown) != markdown_entries
+        or renderer.memo.keys != cache.page_keys
+        or files != cache.files
     )
-    state.files = files
-    state.page_keys = renderer.memo.keys
-    state.page_groups = renderer.memo.groups
-    state.digests.sweep()
+    cache.files = files
+    cache.page_keys = renderer.memo.keys
+    cache.page_groups = renderer.memo.groups
+    cache.digests.sweep()
+    cache.derived.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         # Only a shortcut: without it the next build does everything.
         with contextlib.suppress(OSError, statefile.Unstorable):
-            state.save(cache_dir(site.root), options.out)
+            cache.save(cache_dir(site.root), options.out)
     if options.prune_cache:
         result.pruned = prune_cache(site, published, image_settings(site.config))
     return result

@@ -1,6 +1,7 @@
 """The build state on disk, as plain data: JSON that can describe values but never run code.
 
-The state (build.BuildState) was a pickle, and unpickling a crafted file runs any code it names:
+The state (build.state.BuildCache) was a pickle, and unpickling a crafted file runs any code it
+names:
 a `.followshift-cache/` committed to a repository, or left writable in a shared folder, would
 have run code in the build of whoever built next. This module writes the same values as JSON
 and reads them back into followshift's own types only (posts, photos, diagnostics, image
@@ -8,7 +9,7 @@ settings, paths, times), checking every field's type as it goes; anything else i
 makes it unreadable, which only means a full build.
 
 The file is three lines, each one JSON document: the version; the read posts and their
-rendered Markdown (written while the pages render, see BuildState.snapshot); the page keys and
+rendered Markdown (written while the pages render, see BuildCache.snapshot); the page keys and
 groups and the record of the output's files (written after the commit).
 """
 
@@ -28,7 +29,7 @@ from typing import IO, Any, TypeVar, get_args
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import Entry, ReadCache, Signature
 from followshift.diagnostics import Diagnostic, Level
-from followshift.images.model import ImageSettings
+from followshift.photos.model import ImageSettings
 from followshift.render.memo import Group
 
 Record = dict[str, tuple[int, int, int]]  # output path -> size, mtime_ns, inode (output.py)

@@ -19,7 +19,7 @@ from . import cache
 from .blur import check_regions
 from .decode import too_many_pixels
 from .model import ImageError, ImageSettings, PhotoRequest, PhotoResult
-from .render import Job, render_job
+from .variants import Job, render_job
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from followshift.render.memo import REUSED, Reused
 from followshift.render.views import ShiftView
 
 if TYPE_CHECKING:
-    from followshift.render.pages import SiteRenderer
+    from followshift.render.producers.pages import SiteRenderer
 
 
 def sitemap_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:

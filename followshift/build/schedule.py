@@ -24,9 +24,9 @@ from typing import Any
 
 from followshift.diagnostics import SiteError
 
-# Below these sizes a fork costs more than it saves.
-MIN_TEXTS = 400
-MIN_PAGES = 400
+# The least work (Markdown texts, pages to render, files to read) worth a fork: below about
+# 400 units, forking a worker and collecting its results costs more than the share it takes.
+FORK_MIN_WORK = 400
 
 _TASK: Callable[[int], Any] | None = None
 
@@ -63,6 +63,30 @@ class Counter:
             drawn = int(self._value.value)
             self._value.value = drawn + 1
         return drawn
+
+
+class Claims:
+    """Which pages of one segment (a shift's pages, say) a share renders, drawn as it goes:
+    every share walks a segment's pages in the same order, and renders the page whose number
+    it drew from the segment's counter, which all shares have, then draws again. A share that
+    gets ahead simply takes more; every page is drawn once, so each is rendered by exactly one
+    share. A share that comes to a segment another has finished draws a number past its end
+    and takes nothing."""
+
+    def __init__(self, counter: Counter, paths: set[str]) -> None:
+        self._counter = counter
+        self._index = 0
+        self._drawn = counter.next()
+        self.paths = paths  # every share's claimed paths, over all segments
+
+    def take(self, path: str) -> bool:
+        index = self._index
+        self._index += 1
+        if index != self._drawn:
+            return False  # drawn by another share (index < drawn, always)
+        self.paths.add(path)
+        self._drawn = self._counter.next()
+        return True
 
 
 def pool(n: int) -> ProcessPoolExecutor:

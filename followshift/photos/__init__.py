@@ -4,6 +4,10 @@ The package owns everything between a source photo and the files the site links 
 format and size checks (``probe``), EXIF orientation, conversion to sRGB, irreversible
 blurring of marked regions, resized WebP + JPEG variants and an og:image JPEG, all without
 any metadata (no EXIF/GPS, XMP, IPTC, ICC or comments), cached by content hash.
+
+The modules are the library (model, decode, blur, colour, cache, variants, processor) and
+the build's photo stage (stage.py: which photos a build publishes). This module must not
+import stage, nor anything that imports Pillow.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -13,14 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from followshift import images
 from followshift.content.model import Photo, Post, Site
 from followshift.diagnostics import Diagnostics
-from followshift.images import ImageError, ImageSettings, PhotoRequest, PhotoResult
+from followshift.photos.model import ImageError, ImageSettings, PhotoRequest, PhotoResult
+
+if TYPE_CHECKING:
+    from followshift.photos.processor import ImageProcessor
 
 CACHE_DIR = ".followshift-cache"
 AVATAR_SETTINGS = ImageSettings(widths=(96, 192), quality=85, og_width=192)
+
+
+def _processor(cache: Path, settings: ImageSettings) -> ImageProcessor:
+    # Imported here, not at the top: the processor imports Pillow (~0.1 s), which a site
+    # without photos, `check` and `new` need not pay.
+    from followshift.photos.processor import ImageProcessor
+
+    return ImageProcessor(cache, settings)
 
 
 def request_for(photo: Photo) -> PhotoRequest:
@@ -48,9 +59,7 @@ def process_photos(
             for photo in post.photos:
                 wanted.setdefault(request_for(photo), []).append(post)
     results = (  # no photos: Pillow is not even imported
-        images.ImageProcessor(cache, settings).process(list(wanted), progress=progress)
-        if wanted
-        else {}
+        _processor(cache, settings).process(list(wanted), progress=progress) if wanted else {}
     )
 
     failed: set[tuple[str, str, str]] = set()
@@ -79,9 +88,7 @@ def _avatars(site: Site, cache: Path, diags: Diagnostics) -> dict[str, PhotoResu
     requests = {t.id: PhotoRequest(t.avatar) for t in site.teams.values() if t.avatar}
     if not requests:
         return {}
-    results = images.ImageProcessor(cache, AVATAR_SETTINGS).process(
-        list(requests.values()), workers=1
-    )
+    results = _processor(cache, AVATAR_SETTINGS).process(list(requests.values()), workers=1)
     avatars = {}
     for team_id, request in requests.items():
         outcome = results[request]
@@ -99,7 +106,7 @@ def prune_cache(site: Site, published: PublishedPhotos, settings: ImageSettings)
     would otherwise have to make the variants of unpublished posts again.
     """
     keep = [r.key for r in [*published.photos.values(), *published.avatars.values()]]
-    return images.ImageProcessor(cache_dir(site.root), settings).prune(keep)
+    return _processor(cache_dir(site.root), settings).prune(keep)
 
 
 def cache_dir(root: Path) -> Path:

@@ -6,6 +6,7 @@ URLs come from `routes`; links in pages are relative to the page (`root` is the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Iterator, Mapping
@@ -17,19 +18,21 @@ from typing import Any
 
 from markupsafe import Markup
 
-from followshift import __version__, parallel
+from followshift import __version__
+from followshift.build import schedule
 from followshift.content.model import Site, Status
-from followshift.photos import PublishedPhotos
+from followshift.photos.stage import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
-from followshift.render.feeds import feed_files
-from followshift.render.live import live_files
+from followshift.render.context import Derived, RenderContext
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
-from followshift.render.sitemap import sitemap_files
+from followshift.render.producers.feeds import feed_files, theme_gettext
+from followshift.render.producers.live import live_files
+from followshift.render.producers.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
@@ -51,7 +54,7 @@ class RenderOptions:
     previous_keys: Mapping[str, str] = field(default_factory=dict)  # the last build's page keys
     previous_groups: Mapping[str, Group] = field(default_factory=dict)  # and its page groups
     can_reuse: Callable[[str], bool] | None = None  # is that output still in place?
-    # Forked workers for Markdown and pages (followshift.parallel); a worker hands each page's
+    # Forked workers for Markdown and pages (followshift.build.schedule); a worker hands each page's
     # bytes to `prepare` (Output.prepare: staged to disk) and sends back only what it returns.
     jobs: int = 1
     prepare: Callable[[str, bytes], object] | None = None
@@ -62,9 +65,10 @@ class RenderOptions:
     views: ViewCache | None = None
     digests: Digests | None = None
     articles: dict[bytes, str] | None = None
+    derived: Derived | None = None  # what producers make from one view (render.context)
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
     # Work of the build process's own, done while forked workers render the pages, where
-    # its time is shared with them (BuildState.snapshot).
+    # its time is shared with them (BuildCache.snapshot).
     meanwhile: Callable[[], object] | None = None
 
 
@@ -72,7 +76,16 @@ class RenderOptions:
 # (NUL never occurs in content: the reader removes it).
 ROOT_MARK = "\x00root\x00"
 HEADING_MARK = "\x00heading\x00"
-POST_RUN = 64  # post pages per memo group (PageMemo.group)
+# Post pages per memo group (PageMemo.group): a group whose posts and neighbours are unchanged
+# is kept whole with one key, so an edit re-renders at most this many post pages, while an
+# unchanged 10,000-post shift costs ~160 group keys instead of 10,000 page keys.
+POST_RUN = 64
+# `watch` keeps the rendered articles (one per post) between rebuilds, and each edit leaves the
+# old version behind. The store is emptied once it holds ARTICLE_VERSIONS per post, plus
+# ARTICLE_SLACK so that a small site is not emptied every few edits: memory stays a small
+# multiple of the site's, and what emptying costs (rendering every article again) is rare.
+ARTICLE_VERSIONS = 4
+ARTICLE_SLACK = 16
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = object()  # another worker's page
 NOT_FOUND = {"not_found": True}  # the 404 page's context
@@ -94,30 +107,6 @@ class Share:
     keys: dict[str, str]
     groups: dict[str, Group] | dict[str, str]
     rendered: int
-
-
-class _Claims:
-    """Which pages of one segment (a shift's pages, say) a share renders, drawn as it goes:
-    every share walks a segment's pages in the same order, and renders the page whose number
-    it drew from the segment's counter, which all shares have, then draws again. A share that
-    gets ahead simply takes more; every page is drawn once, so each is rendered by exactly one
-    share. A share that comes to a segment another has finished draws a number past its end
-    and takes nothing."""
-
-    def __init__(self, counter: parallel.Counter, paths: set[str]) -> None:
-        self._counter = counter
-        self._index = 0
-        self._drawn = counter.next()
-        self.paths = paths  # every share's claimed paths, over all segments
-
-    def take(self, path: str) -> bool:
-        index = self._index
-        self._index += 1
-        if index != self._drawn:
-            return False  # drawn by another share (index < drawn, always)
-        self.paths.add(path)
-        self._drawn = self._counter.next()
-        return True
 
 
 def hashed_name(name: str, data: bytes) -> str:
@@ -163,13 +152,37 @@ class SiteRenderer:
             options.digests,
             options.previous_groups,
         )
-        if len(self._articles) > 4 * (sum(len(s.posts) for s in self.shifts) + 16):
+        posts = sum(len(s.posts) for s in self.shifts)
+        if len(self._articles) > ARTICLE_VERSIONS * (posts + ARTICLE_SLACK):
             self._articles.clear()  # edits leave old versions behind; start afresh now and then
 
-        # In a page share: the pages this process takes (see _Claims), a counter per segment.
-        self._share: _Claims | None = None
-        self._counters: list[parallel.Counter] = []
+        # In a page share: the pages this process takes (see schedule.Claims), a counter per
+        # segment.
+        self._share: schedule.Claims | None = None
+        self._counters: list[schedule.Counter] = []
         self.processes = 1  # that render the pages
+
+    @functools.cached_property
+    def ctx(self) -> RenderContext:
+        """This renderer's members as the RenderContext producers are moving to. An adapter:
+        it goes when the renderer does (the producers then get a context made by the build)."""
+        options = self.options
+        return RenderContext(
+            config=self.site.config,
+            formatter=self.formatter,
+            gettext=theme_gettext(self),
+            shifts=tuple(self.shifts),
+            teams=self.teams,
+            teams_with_posts=tuple(self.teams_with_posts()),
+            assets=self.assets,
+            asset_files=self.asset_bytes,
+            media=self._media(),
+            templates=self.templates,
+            article=self.article,
+            memo=self.memo,
+            derived=options.derived if options.derived is not None else Derived(options.watching),
+            site_path=self.site_path(),
+        )
 
     def _texts(self) -> Iterator[str]:
         for shift in self.site.shifts:
@@ -214,8 +227,8 @@ class SiteRenderer:
             return
         self.processes = self.options.jobs
         # Before the fork: shared by every share.
-        self._counters = [parallel.Counter() for _ in self._segments()]
-        workers = parallel.Forked(self._render_share, self.options.jobs)
+        self._counters = [schedule.Counter() for _ in self._segments()]
+        workers = schedule.Forked(self._render_share, self.options.jobs)
         try:
             if self.options.meanwhile is not None:
                 self.options.meanwhile()
@@ -244,9 +257,9 @@ class SiteRenderer:
             return False
         previous = self.memo.previous
         if previous.get("404.html") != self.memo.key("404.html", NOT_FOUND):
-            return sum(len(shift.posts) for shift in self.shifts) >= parallel.MIN_PAGES
+            return sum(len(shift.posts) for shift in self.shifts) >= schedule.FORK_MIN_WORK
         new = (p for shift in self.shifts for p in shift.posts)
-        return sum(routes.page_file(p.url) not in previous for p in new) >= parallel.MIN_PAGES
+        return sum(routes.page_file(p.url) not in previous for p in new) >= schedule.FORK_MIN_WORK
 
     def _other_files(self) -> Iterator[tuple[str, bytes | Reused]]:
         yield from sitemap_files(self)
@@ -274,7 +287,7 @@ class SiteRenderer:
         first = self._first_segment(k, segments)
         try:
             for number in [*range(first, len(segments)), *range(first)]:
-                self._share = _Claims(self._counters[number], claimed)
+                self._share = schedule.Claims(self._counters[number], claimed)
                 for path, data in segments[number][1]():
                     if data is _SKIPPED:
                         continue
@@ -302,11 +315,15 @@ class SiteRenderer:
             start += posts
         return best
 
-    def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
-        media: dict[str, Path] = {}  # one photo used by two posts is published once
+    def _media(self) -> dict[str, Path]:
+        """Media path -> the cached variant file; one photo used by two posts is published once."""
+        media: dict[str, Path] = {}
         for result in [*self.options.photos.photos.values(), *self.options.photos.avatars.values()]:
             media.update((path, v.path) for path, v in media_files(result).items())
-        for path, source in sorted(media.items()):
+        return media
+
+    def media_files(self) -> Iterator[tuple[str, Path | Reused]]:
+        for path, source in sorted(self._media().items()):
             # Media paths are content-addressed: the same path is the same bytes.
             yield path, REUSED if self.memo.reuse(path, path) else source
 

@@ -31,7 +31,7 @@ from followshift.render.memo import REUSED, Reused
 from followshift.render.views import PostView, ShiftView
 
 if TYPE_CHECKING:
-    from followshift.render.pages import SiteRenderer
+    from followshift.render.producers.pages import SiteRenderer
 
 ATOM_FILE = "feed.xml"
 JSON_FILE = "feed.json"

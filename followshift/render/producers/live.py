@@ -21,7 +21,7 @@ from followshift.render.memo import REUSED, Reused
 from followshift.render.views import ShiftView
 
 if TYPE_CHECKING:
-    from followshift.render.pages import SiteRenderer
+    from followshift.render.producers.pages import SiteRenderer
 
 LIVE_WINDOW = 50
 POLL_SECONDS = 20

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
 
-from followshift import output
 from followshift.build import BuildOptions, BuildResult, BuildState, build
 from followshift.content import readcache
-from followshift.output import (
+from followshift.publish import local
+from followshift.publish.local import (
     DuplicateOutputError,
     Output,
     OutputError,
@@ -475,6 +475,6 @@ def test_a_watch_rebuild_does_not_read_the_manifest_again(
     def read_manifest(path: Path) -> object:
         raise AssertionError(f"{path} read again")
 
-    monkeypatch.setattr(output, "_read_manifest", read_manifest)
+    monkeypatch.setattr(local, "_read_manifest", read_manifest)
     result = live.rebuild(write(tmp_path, post_path("zevenaar", "2056-live.md"), "Live.\n"))
     assert result.stats.written > 0

@@ -33,7 +33,7 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from types import MappingProxyType
 
-from followshift import lock
+from followshift.publish import lock
 
 MANIFEST_NAME = ".followshift-manifest.json"
 # Pages waiting for commit(); one subfolder per build. A subfolder left by a build that was

@@ -27,8 +27,9 @@ from followshift.content.readcache import ReadCache
 from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.photos import PublishedPhotos, cache_dir, process_photos, prune_cache
-from followshift.publish.local import STALE_AFTER, Output, OutputError, WriteStats
+from followshift.publish.local import STALE_AFTER, Output
 from followshift.publish.lock import OutputLock
+from followshift.publish.model import OutputError, WriteStats
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer

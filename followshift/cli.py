@@ -247,8 +247,8 @@ class _PhotoProgress:
 
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
     from followshift.build import OutputFolderError, build
-    from followshift.publish.local import OutputError
     from followshift.publish.lock import OutputLocked
+    from followshift.publish.model import OutputError
 
     progress = _PhotoProgress(enabled=options.write and not quiet and sys.stderr.isatty())
     try:

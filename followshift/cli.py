@@ -247,8 +247,8 @@ class _PhotoProgress:
 
 def _run(options: BuildOptions, quiet: bool, verbose: bool) -> None:
     from followshift.build.pipeline import OutputFolderError, build
-    from followshift.lock import OutputLocked
-    from followshift.output import OutputError
+    from followshift.publish.lock import OutputLocked
+    from followshift.publish.model import OutputError
 
     progress = _PhotoProgress(enabled=options.write and not quiet and sys.stderr.isatty())
     try:
@@ -610,7 +610,7 @@ def _serve(options: BuildOptions, host: str, port: int, quiet: bool, verbose: bo
 @contextlib.contextmanager
 def _writer_lock(out: Path, command: str) -> Iterator[None]:
     """The output folder's lock for the whole life of `watch` or `serve` (lock.py)."""
-    from followshift.lock import OutputLock, OutputLocked
+    from followshift.publish.lock import OutputLock, OutputLocked
 
     held = OutputLock(out, command)
     try:

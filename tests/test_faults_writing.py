@@ -28,8 +28,8 @@ from followshift.build.state import BuildCache
 from followshift.content import readcache
 from followshift.content.loader import load_site
 from followshift.diagnostics import Diagnostics
-from followshift.lock import lock_path
-from followshift.output import MANIFEST_NAME, STAGING_NAME
+from followshift.publish.lock import lock_path
+from followshift.publish.model import MANIFEST_NAME, STAGING_NAME
 from tests.conftest import SHIFT, Run, contents, jpeg, make_site, post_path, site_files, snapshot
 
 NOW = "2026-10-24T23:30"

@@ -20,17 +20,13 @@ from pathlib import Path
 import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
 
-from followshift import output
 from followshift.build.pipeline import BuildOptions, BuildResult, build
 from followshift.build.state import BuildCache
 from followshift.content import readcache
-from followshift.output import (
-    DuplicateOutputError,
-    Output,
-    OutputError,
-    _manifest_bytes,
-    _ManifestLines,
-)
+from followshift.publish import manifest
+from followshift.publish.local import Output
+from followshift.publish.manifest import _manifest_bytes, _ManifestLines
+from followshift.publish.model import DuplicateOutputError, OutputError
 from followshift.render.memo import REUSED, PageMemo
 from followshift.watch import OVERFLOW_LOGGER, Watcher, _Overflow
 
@@ -475,6 +471,6 @@ def test_a_watch_rebuild_does_not_read_the_manifest_again(
     def read_manifest(path: Path) -> object:
         raise AssertionError(f"{path} read again")
 
-    monkeypatch.setattr(output, "_read_manifest", read_manifest)
+    monkeypatch.setattr(manifest, "read_manifest", read_manifest)
     result = live.rebuild(write(tmp_path, post_path("zevenaar", "2056-live.md"), "Live.\n"))
     assert result.stats.written > 0

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from followshift.output import (
+from followshift.publish.local import Output
+from followshift.publish.model import (
     MANIFEST_NAME,
     STAGING_NAME,
     DuplicateOutputError,
     ForeignOutputError,
-    Output,
     OutputError,
     WriteStats,
 )
@@ -301,7 +301,7 @@ def fail_midway(monkeypatch: pytest.MonkeyPatch) -> None:
         Path(dst).write_bytes(b"half")
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr("followshift.output.shutil.copyfile", copyfile)
+    monkeypatch.setattr("followshift.publish.files.shutil.copyfile", copyfile)
 
 
 def test_failed_write_leaves_no_temp_file_and_says_why(
@@ -335,7 +335,7 @@ def test_replace_is_retried_while_another_program_holds_the_file(
             raise PermissionError(13, "The process cannot access the file", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr("followshift.output.os.replace", flaky_replace)
+    monkeypatch.setattr("followshift.publish.files.os.replace", flaky_replace)
     site = tmp_path / "site"
 
     build(site, {"index.html": b"home"})

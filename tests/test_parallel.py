@@ -20,7 +20,7 @@ from followshift.content import loader, readcache, split
 from followshift.content.loader import load_site, load_team_folder
 from followshift.content.readcache import ReadCache
 from followshift.diagnostics import Diagnostics
-from followshift.output import STAGING_NAME
+from followshift.publish.model import STAGING_NAME
 from followshift.render.markdown import MarkdownRenderer, render_markdown
 from followshift.render.markdown import _key as markdown_key
 from tests.conftest import SHIFT, Run, contents, jpeg, make_site, post_path, site_files

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from conftest import DURING, SHIFT, jpeg, make_site, post_path, site_files
 
-from followshift.output import STAGING_NAME
+from followshift.publish.model import STAGING_NAME
 
 # The watcher's SETTLE (followshift/watch.py): a file untouched this long is finished.
 SETTLE = 2.0

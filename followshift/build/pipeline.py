@@ -24,9 +24,10 @@ from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
-from followshift.lock import OutputLock
-from followshift.output import Output, OutputError, WriteStats
 from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
+from followshift.publish.local import Output
+from followshift.publish.lock import OutputLock
+from followshift.publish.model import OutputError, WriteStats
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED
 from followshift.render.producers.pages import RenderOptions, SiteRenderer

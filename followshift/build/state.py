@@ -18,7 +18,7 @@ from pathlib import Path
 from followshift import __version__
 from followshift.build import statefile
 from followshift.content.readcache import ReadCache
-from followshift.output import STALE_AFTER, Output
+from followshift.publish.local import STALE_AFTER, Output
 from followshift.render.context import Derived
 from followshift.render.memo import Digests, Group
 from followshift.render.views import ViewCache

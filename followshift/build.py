@@ -24,7 +24,6 @@ from followshift import __version__, parallel, statefile
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.content.readcache import ReadCache
-from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.lock import OutputLock
 from followshift.output import STALE_AFTER, Output, OutputError, WriteStats
@@ -34,6 +33,7 @@ from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
 from followshift.render.views import ViewCache
+from followshift.times import resolve_now
 
 
 class OutputFolderError(Exception):

@@ -42,9 +42,9 @@ from watchdog.utils import UnsupportedLibcError
 from followshift.build import BuildOptions, BuildResult, BuildState, build
 from followshift.content.files import is_temporary
 from followshift.content.model import Shift
-from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostic, Level
 from followshift.render.theme import builtin_themes
+from followshift.times import parse_datetime
 from followshift.writing import OpenWrites
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild

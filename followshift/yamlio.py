@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from followshift.content.clean import echo, first_control
+from followshift.clean import echo, first_control
 
 try:  # libyaml's C parser is several times faster; the constructor stays in Python.
     from yaml import CSafeLoader as _BaseLoader

@@ -32,7 +32,7 @@ from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED, Digests, Group
 from followshift.render.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
-from followshift.render.views import ViewCache
+from followshift.render.view_cache import ViewCache
 from followshift.times import resolve_now
 
 

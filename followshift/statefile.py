@@ -23,7 +23,7 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, TypeVar, get_args
+from typing import IO, Any, TypeVar, cast, get_args
 
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import Entry, ReadCache, Signature
@@ -301,7 +301,7 @@ def _from_value(value: object) -> object:
         return value
     if kind is not list or not value:
         raise BadState("unknown value")
-    tag, *rest = value  # type: ignore[misc]
+    tag, *rest = cast(list[object], value)  # a list: checked just above
     decode: Callable[..., object] | None = _DECODERS.get(tag)
     if decode is None:
         raise BadState(f"unknown kind {tag!r}")

@@ -109,7 +109,7 @@ class _Events(FileSystemEventHandler):
 class _NewFolders(FileSystemEventHandler):
     """Starts watching a templates/ or themes/ folder made beside content/ after the start."""
 
-    def __init__(self, watcher: Watcher, observer: Observer) -> None:
+    def __init__(self, watcher: Watcher, observer: BaseObserver) -> None:
         self.watcher = watcher
         self.observer = observer
         self.watched: set[str] = {str(f) for f in watcher.watched_folders()}
@@ -178,7 +178,7 @@ class Watcher:
         self._pending_since: float | None = None
         self._last_event: float = 0.0
         self._stop = False
-        self._observer: Observer | None = None
+        self._observer: BaseObserver | None = None
         self._recheck_at: float | None = None
         self._due: datetime | None = None
         self._reported: set[Diagnostic] = set()  # errors the last rebuild showed

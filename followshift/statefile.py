@@ -102,7 +102,7 @@ def read(data: bytes, version: str) -> State:
             raise BadState("not a state of this version")
         with _collector_paused():
             head, tail = json.loads(lines[1]), json.loads(lines[2])
-            return (*_read_head(head), *_read_tail(tail))  # type: ignore[return-value]
+            return (*_read_head(head), *_read_tail(tail))
     except BadState:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
@@ -193,13 +193,13 @@ def _collector_paused() -> Iterator[None]:
 def _str(value: object) -> str:
     if type(value) is not str:
         raise BadState("expected a string")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _int(value: object) -> int:
     if type(value) is not int:
         raise BadState("expected a number")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _strs(values: list[object]) -> tuple[str, ...]:
@@ -209,7 +209,7 @@ def _strs(values: list[object]) -> tuple[str, ...]:
 def _bool(value: object) -> bool:
     if type(value) is not bool:
         raise BadState("expected true or false")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _time(value: object) -> datetime:

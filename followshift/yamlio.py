@@ -57,7 +57,7 @@ _INT = re.compile(
 )
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     line_offset: int = 0  # set by load_yaml: lines before the YAML text, for messages
 
 

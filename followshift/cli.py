@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 import click
 
 from followshift import __version__
-from followshift.content.times import TimeError, parse_datetime, parse_epoch, resolve_now
 from followshift.diagnostics import Diagnostic, Level, display_path
 from followshift.scaffold import ScaffoldError, example_shift, init_site, new_post, site_timezone
+from followshift.times import TimeError, parse_datetime, parse_epoch, resolve_now
 
 # The builder (Jinja, Markdown, the renderer) is imported by the commands that build, so that
 # `new` and `--help` start in a fraction of the time.
@@ -202,7 +202,7 @@ def _read_stdin() -> str:
 
 
 def _validate_base_url(base_url: str | None) -> None:
-    from followshift.config import check_base_url
+    from followshift.config.site import check_base_url
 
     if base_url is not None:
         try:
@@ -517,7 +517,7 @@ class _WatchReport:
 
 
 def _site_tz(content: Path) -> Any:
-    from followshift.config import load_config
+    from followshift.config.site import load_config
     from followshift.diagnostics import Diagnostics
 
     return load_config(content / "site.yaml", Diagnostics()).tz

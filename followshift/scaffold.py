@@ -50,8 +50,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from followshift.config import SiteConfig, load_config
-from followshift.content.clean import without_controls
+from followshift.clean import without_controls
+from followshift.config.site import SiteConfig, load_config
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     is_hidden_dir,
@@ -60,15 +60,15 @@ from followshift.content.files import (
     slugify,
 )
 from followshift.content.frontmatter import split_front_matter
-from followshift.content.times import (
+from followshift.diagnostics import Diagnostics, display_path
+from followshift.times import (
     TimeError,
     localize,
     parse_clock,
     parse_datetime,
     place_in_shift,
 )
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
-from followshift.diagnostics import Diagnostics, display_path
+from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 DEFAULT_SLUG = "bericht"
 SLUG_WORDS = 6

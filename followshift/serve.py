@@ -29,7 +29,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 PREFIX = "/__followshift__/"
 IDLE_TIMEOUT = 10.0  # seconds a connection may send nothing (Apache's keep-alive: 5 s)
@@ -98,7 +98,8 @@ class Broadcaster:
 class Handler(SimpleHTTPRequestHandler):
     broadcaster: Broadcaster
     server: _Server
-    extensions_map: ClassVar[dict[str, str]] = {
+    # Not a ClassVar (ruff's advice): typeshed declares it an instance variable of the base.
+    extensions_map: dict[str, str] = {  # noqa: RUF012
         **SimpleHTTPRequestHandler.extensions_map,
         ".html": "text/html; charset=utf-8",
         ".css": "text/css; charset=utf-8",
@@ -114,7 +115,9 @@ class Handler(SimpleHTTPRequestHandler):
         self, *args: Any, broadcaster: Broadcaster, timeout: float = IDLE_TIMEOUT, **kwargs: Any
     ) -> None:
         self.broadcaster = broadcaster
-        self.timeout = timeout  # on the socket: each read (and write) waits at most this long
+        # On the socket: each read (and write) waits at most this long. typeshed marks it a
+        # ClassVar, but StreamRequestHandler.setup() reads it from the instance.
+        self.timeout = timeout  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:

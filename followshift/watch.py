@@ -43,9 +43,9 @@ from followshift.build.pipeline import BuildOptions, BuildResult, build
 from followshift.build.state import BuildCache
 from followshift.content.files import is_temporary
 from followshift.content.model import Shift
-from followshift.content.times import parse_datetime
 from followshift.diagnostics import Diagnostic, Level
 from followshift.render.theme import builtin_themes
+from followshift.times import parse_datetime
 from followshift.writing import OpenWrites
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
@@ -110,7 +110,7 @@ class _Events(FileSystemEventHandler):
 class _NewFolders(FileSystemEventHandler):
     """Starts watching a templates/ or themes/ folder made beside content/ after the start."""
 
-    def __init__(self, watcher: Watcher, observer: Observer) -> None:
+    def __init__(self, watcher: Watcher, observer: BaseObserver) -> None:
         self.watcher = watcher
         self.observer = observer
         self.watched: set[str] = {str(f) for f in watcher.watched_folders()}
@@ -179,7 +179,7 @@ class Watcher:
         self._pending_since: float | None = None
         self._last_event: float = 0.0
         self._stop = False
-        self._observer: Observer | None = None
+        self._observer: BaseObserver | None = None
         self._recheck_at: float | None = None
         self._due: datetime | None = None
         self._reported: set[Diagnostic] = set()  # errors the last rebuild showed

@@ -21,7 +21,7 @@ import pytest
 from conftest import AFTER, SHIFT, Outcome, Run, jpeg, make_site, post_path, site_files
 
 from followshift import photos as images
-from followshift.config import load_config
+from followshift.config.site import load_config
 from followshift.content.loader import image_settings, load_site
 from followshift.content.readcache import ReadCache
 from followshift.diagnostics import Diagnostics

@@ -1,4 +1,4 @@
-"""followshift.content.times: officers' time text → instants, DST edges, days of a shift."""
+"""followshift.times: officers' time text → instants, DST edges, days of a shift."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followshift.content.times import (
+from followshift.times import (
     TimeError,
     clock_from_filename,
     localize,

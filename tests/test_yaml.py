@@ -1,11 +1,11 @@
-"""Safe YAML with line numbers (followshift.content.yamlio) and front matter splitting."""
+"""Safe YAML with line numbers (followshift.yamlio) and front matter splitting."""
 
 from __future__ import annotations
 
 import pytest
 
 from followshift.content.frontmatter import split_front_matter
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
+from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 
 def test_a_mapping_remembers_the_line_of_every_key() -> None:

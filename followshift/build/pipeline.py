@@ -22,7 +22,6 @@ from followshift.build import schedule, statefile
 from followshift.build.state import BuildCache
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
-from followshift.content.times import resolve_now
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
 from followshift.publish.local import Output
@@ -32,6 +31,7 @@ from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED
 from followshift.render.producers.pages import RenderOptions, SiteRenderer
 from followshift.render.theme import find_theme
+from followshift.times import resolve_now
 
 
 class OutputFolderError(Exception):

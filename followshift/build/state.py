@@ -21,7 +21,7 @@ from followshift.content.readcache import ReadCache
 from followshift.publish.local import STALE_AFTER, Output
 from followshift.render.context import Derived
 from followshift.render.memo import Digests, Group
-from followshift.render.views import ViewCache
+from followshift.render.view_cache import ViewCache
 
 # Any change to followshift's code may change what the state means (bumped when the modules
 # moved into packages, issue 16: the state holds no class paths, but a version says whose it is).

@@ -24,7 +24,7 @@ from dataclasses import fields
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any, TypeVar, get_args
+from typing import IO, Any, TypeVar, cast, get_args
 
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import Entry, ReadCache, Signature
@@ -103,7 +103,7 @@ def read(data: bytes, version: str) -> State:
             raise BadState("not a state of this version")
         with _collector_paused():
             head, tail = json.loads(lines[1]), json.loads(lines[2])
-            return (*_read_head(head), *_read_tail(tail))  # type: ignore[return-value]
+            return (*_read_head(head), *_read_tail(tail))
     except BadState:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
@@ -194,13 +194,13 @@ def _collector_paused() -> Iterator[None]:
 def _str(value: object) -> str:
     if type(value) is not str:
         raise BadState("expected a string")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _int(value: object) -> int:
     if type(value) is not int:
         raise BadState("expected a number")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _strs(values: list[object]) -> tuple[str, ...]:
@@ -210,7 +210,7 @@ def _strs(values: list[object]) -> tuple[str, ...]:
 def _bool(value: object) -> bool:
     if type(value) is not bool:
         raise BadState("expected true or false")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _time(value: object) -> datetime:
@@ -302,7 +302,7 @@ def _from_value(value: object) -> object:
         return value
     if kind is not list or not value:
         raise BadState("unknown value")
-    tag, *rest = value  # type: ignore[misc]
+    tag, *rest = cast(list[object], value)  # a list: checked just above
     decode: Callable[..., object] | None = _DECODERS.get(tag)
     if decode is None:
         raise BadState(f"unknown kind {tag!r}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from followshift.content.clean import find_control, without_controls
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
+from followshift.clean import find_control, without_controls
+from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-from followshift.content.clean import echo
-from followshift.content.yamlio import YamlError, YamlMap
+from followshift.clean import echo
 from followshift.diagnostics import Diagnostics
+from followshift.yamlio import YamlError, YamlMap
 
 # Close enough to be a typo (difflib's ratio): langauge/language 0.88, colour/color 0.91,
 # titel/title 0.8; unrelated words such as notes/photos (0.55) and date/updated (0.73) are not.

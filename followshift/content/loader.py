@@ -8,28 +8,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from followshift import photos as images  # probe() imports Pillow only when first called
 from followshift.build import schedule
-from followshift.config import SiteConfig, load_config
+from followshift.config.shift import load_shift_config
+from followshift.config.site import SiteConfig, load_config
+from followshift.config.teams import load_teams
 from followshift.content import split
 from followshift.content.confine import (
     Refused,
     folder_problem,
     is_file,
     is_folder,
-    read_file,
     regular_file,
 )
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     POST_SUFFIXES,
-    decode_text,
     has_posts,
     is_hidden_dir,
     is_temporary,
@@ -37,18 +35,12 @@ from followshift.content.files import (
     photo_owner,
     read_ahead,
 )
-from followshift.content.keys import check_keys
-from followshift.content.model import Order, Post, Shift, Site, Team
+from followshift.content.model import Post, Shift, Site, Team
 from followshift.content.names import file_name_problem, shift_folder_problem, team_folder_problem
 from followshift.content.posts import ShiftContext, open_post, read_lone_photo
 from followshift.content.readcache import FolderEntry, ReadCache
-from followshift.content.teams import load_teams
-from followshift.content.times import TimeError, parse_datetime, parse_duration
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.photos import ImageSettings, ProbeInfo
-
-SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay")
 
 Prober = Callable[[Path], ProbeInfo]
 
@@ -192,7 +184,7 @@ def load_shift(
         diags.error(folder, problem)
         return None
     shift_id = folder.name
-    meta = _read_shift_yaml(folder / "shift.yaml", config, diags)
+    meta = load_shift_config(folder / "shift.yaml", config, diags)
     if meta is None:
         return None
 
@@ -210,7 +202,7 @@ def load_shift(
         team_id = entry.name
         team_ids.append(team_id)
         ctx = ShiftContext(
-            shift_id, team_id, folder, meta["start"], meta["end"], config.tz, prober,
+            shift_id, team_id, folder, meta.start, meta.end, config.tz, prober,
             image_settings(config),
         )  # fmt: skip
         folder_posts.append((read or load_team_folder)(Path(entry.path), ctx, diags, cache))
@@ -226,12 +218,12 @@ def load_shift(
     shift = Shift(
         id=shift_id,
         source=folder,
-        title=meta["title"],
-        start=meta["start"],
-        end=meta["end"],
-        description=meta["description"],
-        order=meta["order"],
-        delay=meta["delay"],
+        title=meta.title,
+        start=meta.start,
+        end=meta.end,
+        description=meta.description,
+        order=meta.order,
+        delay=meta.delay,
         team_ids=tuple(team_ids),
         posts=tuple(posts),
     )
@@ -347,76 +339,3 @@ def _read_team_folder(
         keep(cache.read(photo, context, b"", [photo], reader, diags))
         sources.append(str(photo))
     return posts, tuple(sources), linked
-
-
-def _read_shift_yaml(path: Path, config: SiteConfig, diags: Diagnostics) -> dict[str, Any] | None:
-    """The shift's settings, or None after reporting every problem they have."""
-    try:
-        data = load_yaml(decode_text(read_file(path, path.parent.parent)))
-    except Refused as exc:
-        diags.error(path, exc.message)
-        return None
-    except YamlError as exc:
-        diags.error(path, exc.message, exc.line)
-        return None
-    except UnicodeDecodeError:
-        diags.error(path, "not UTF-8 text")
-        return None
-    if not isinstance(data, YamlMap):
-        diags.error(path, "must be a mapping with title:, start: and end:", 1)
-        return None
-    ok = check_keys(data, SHIFT_KEYS, path, diags)  # `dealy: 15m` must not publish without it
-    result: dict[str, Any] = {
-        "description": "",
-        "order": Order.AUTO,
-        "delay": config.delay,
-    }
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        diags.error(path, "title: is required (the shift's name)", data.line_of("title"))
-        ok = False
-    else:
-        result["title"] = title.strip()
-    for key in ("start", "end"):
-        if key not in data:
-            diags.error(path, f"{key}: is required, e.g. {key}: 2026-10-24 19:00", 1)
-            ok = False
-            continue
-        try:
-            resolved = parse_datetime(str(data[key]), config.tz)
-        except TimeError as exc:
-            diags.error(path, f"{key}: {exc}", data.line_of(key))
-            ok = False
-            continue
-        if resolved.warning:
-            diags.warning(path, f"{key}: {resolved.warning}", data.line_of(key))
-        result[key] = resolved.instant
-    # Every problem at once, not one per build: a missing title and an end before the start.
-    times = "start" in result and "end" in result
-    if times and result["end"] <= result["start"]:
-        diags.error(path, "end: must be after start", data.line_of("end"))
-        ok = False
-    elif times and result["end"] - result["start"] > timedelta(days=7):
-        diags.warning(path, "the shift lasts more than a week; is end: right?", data.line_of("end"))
-    description = data.get("description")
-    if description is not None:
-        if not isinstance(description, str):
-            diags.error(path, "description: must be text (Markdown)", data.line_of("description"))
-            ok = False
-        else:
-            result["description"] = description
-    if "order" in data:
-        try:
-            result["order"] = Order(str(data["order"]))
-        except ValueError:
-            diags.error(
-                path, "order: must be auto, newest-first or oldest-first", data.line_of("order")
-            )
-            ok = False
-    if "delay" in data:
-        try:
-            result["delay"] = parse_duration(data["delay"])
-        except TimeError as exc:
-            diags.error(path, f"delay: {exc}", data.line_of("delay"))
-            ok = False
-    return result if ok else None

@@ -11,30 +11,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from followshift.config import SiteConfig
+from followshift.config.shift import Order
+from followshift.config.site import SiteConfig
+from followshift.config.teams import Team
 
-
-class Order(StrEnum):
-    AUTO = "auto"
-    NEWEST_FIRST = "newest-first"
-    OLDEST_FIRST = "oldest-first"
+__all__ = ["Order", "Photo", "Post", "Shift", "Site", "Status", "Team"]  # Order, Team: config/
 
 
 class Status(StrEnum):
     UPCOMING = "upcoming"
     LIVE = "live"
     ENDED = "ended"
-
-
-@dataclass(frozen=True)
-class Team:
-    id: str
-    name: str
-    region: str = ""
-    color: str = "#1f3b73"
-    avatar: Path | None = None
-    links: tuple[tuple[str, str], ...] = ()
-    declared: bool = True  # False: named from its folder, not in teams.yaml
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from followshift.content.frontmatter import split_front_matter
 from followshift.content.keys import check_keys
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import digest
-from followshift.content.times import (
+from followshift.diagnostics import Diagnostics
+from followshift.photos import ImageError, ProbeInfo
+from followshift.render.markdown import nesting_problem
+from followshift.times import (
     Resolved,
     TimeError,
     clock_from_filename,
@@ -25,10 +28,7 @@ from followshift.content.times import (
     parse_post_time,
     place_in_shift,
 )
-from followshift.content.yamlio import YamlError, YamlMap
-from followshift.diagnostics import Diagnostics
-from followshift.photos import ImageError, ProbeInfo
-from followshift.render.markdown import nesting_problem
+from followshift.yamlio import YamlError, YamlMap
 
 POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")
 STATUSES = ("draft", "published")

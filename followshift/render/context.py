@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-    from followshift.config import SiteConfig
+    from followshift.config.site import SiteConfig
     from followshift.render.locale import Formatter
     from followshift.render.memo import PageMemo
     from followshift.render.templates import Templates

@@ -33,6 +33,10 @@ def load_translations(locale_dirs: list[Path], language: str) -> NullTranslation
     return NullTranslations()
 
 
+# The method Formatter.datetime (a template filter) shadows the type inside the class body.
+Instant = datetime
+
+
 class Formatter:
     """Dates and times in the site's language and time zone.
 
@@ -44,47 +48,47 @@ class Formatter:
         self.language = language
         self.tz = tz
         self.locale = Locale.parse(language)
-        self._memo: dict[tuple[str, datetime], str] = {}
+        self._memo: dict[tuple[str, Instant], str] = {}
 
-    def _cached(self, kind: str, instant: datetime, make: Callable[[], str]) -> str:
+    def _cached(self, kind: str, instant: Instant, make: Callable[[], str]) -> str:
         key = (kind, instant)
         text = self._memo.get(key)
         if text is None:
             text = self._memo[key] = make()
         return text
 
-    def local(self, instant: datetime) -> datetime:
+    def local(self, instant: Instant) -> Instant:
         return instant.astimezone(self.tz)
 
-    def time(self, instant: datetime) -> str:
+    def time(self, instant: Instant) -> str:
         return self._cached(
             "time",
             instant,
             lambda: format_time(instant, "short", tzinfo=self.tz, locale=self.locale),
         )
 
-    def date(self, instant: datetime) -> str:
+    def date(self, instant: Instant) -> str:
         return self._cached(
             "date",
             instant,
             lambda: format_date(self.local(instant).date(), "full", locale=self.locale),
         )
 
-    def short_date(self, instant: datetime) -> str:
+    def short_date(self, instant: Instant) -> str:
         return self._cached(
             "short_date",
             instant,
             lambda: format_date(self.local(instant).date(), "medium", locale=self.locale),
         )
 
-    def datetime(self, instant: datetime) -> str:
+    def datetime(self, instant: Instant) -> str:
         """`zaterdag 24 oktober 2026 om 19:15`, joined the way the locale joins them."""
         pattern = self.locale.datetime_formats["long"]
         return self._cached(
             "datetime", instant, lambda: str(pattern).format(self.time(instant), self.date(instant))
         )
 
-    def day_time(self, instant: datetime) -> str:
+    def day_time(self, instant: Instant) -> str:
         """`za 24 okt, 19:15`: the compact form for times that need their day."""
 
         def make() -> str:
@@ -93,7 +97,7 @@ class Formatter:
 
         return self._cached("day_time", instant, make)
 
-    def iso(self, instant: datetime) -> str:
+    def iso(self, instant: Instant) -> str:
         """For <time datetime> and feeds: local wall time with its UTC offset."""
         return self._cached(
             "iso", instant, lambda: self.local(instant).isoformat(timespec="seconds")

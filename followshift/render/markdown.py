@@ -21,7 +21,7 @@ from typing import Any
 import nh3
 import pyromark
 
-from followshift.content.clean import without_controls
+from followshift.clean import without_controls
 from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance, line_of
 
 ALLOWED_TAGS = {

@@ -36,14 +36,8 @@ from followshift.render.producers.sitemap import sitemap_files
 from followshift.render.structured import register as register_structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
-from followshift.render.views import (
-    PostView,
-    ShiftInfo,
-    ShiftView,
-    TeamView,
-    ViewCache,
-    site_views,
-)
+from followshift.render.view_cache import ViewCache, site_views
+from followshift.render.views import PostView, ShiftInfo, ShiftView, TeamView
 
 
 @dataclass(frozen=True)

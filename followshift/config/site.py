@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from followshift.content.clean import echo, find_control
+from followshift.clean import echo, find_control
 from followshift.content.keys import check_keys
-from followshift.content.times import TimeError, parse_duration
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics
+from followshift.times import TimeError, parse_duration
+from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 LANGUAGES = ("nl", "en")
 DEFAULT_BASE_URL = "http://localhost:8000/"

@@ -1,23 +1,34 @@
-"""teams.yaml → Team records. A team folder missing from it still works (see loader)."""
+"""teams.yaml → Team records. A team folder missing from it still works (see content/loader)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from followshift.config import read_problem
-from followshift.content.clean import echo
+from followshift.clean import echo
+from followshift.config.site import read_problem
 from followshift.content.files import PHOTO_SUFFIXES, name_from_id, slugify
 from followshift.content.keys import check_keys
-from followshift.content.model import Team
-from followshift.content.yamlio import YamlError, YamlMap, load_yaml
 from followshift.diagnostics import Diagnostics
+from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 TEAM_KEYS = ("name", "region", "color", "avatar", "links")
 LINK_KINDS = ("website", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "bluesky")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    region: str = ""
+    color: str = "#1f3b73"
+    avatar: Path | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    declared: bool = True  # False: named from its folder, not in teams.yaml
 
 
 def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]:

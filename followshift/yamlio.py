@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from followshift.content.clean import echo, first_control
+from followshift.clean import echo, first_control
 
 try:  # libyaml's C parser is several times faster; the constructor stays in Python.
     from yaml import CSafeLoader as _BaseLoader
@@ -57,8 +57,8 @@ _INT = re.compile(
 )
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    pass
+class _Loader(_BaseLoader):
+    line_offset: int = 0  # set by load_yaml: lines before the YAML text, for messages
 
 
 # Rebuild the implicit resolvers without timestamps, base-60 numbers and floats.
@@ -224,10 +224,12 @@ def _check_graph(root: yaml.Node) -> str | None:
 def _locate(text: str) -> tuple[str, int] | None:
     """The first problem of _check_graph's kinds and its line, from the parser's events (run
     only when there is a problem: events carry the line of each alias, nodes do not)."""
-    sizes: dict[str, tuple[int, int]] = {}  # anchor -> (expanded size, height)
+    # anchor -> (expanded size, height); the stubs allow an alias without an anchor (None)
+    sizes: dict[str | None, tuple[int, int]] = {}
     frames: list[list[Any]] = []  # open collections: [anchor, size, height, values or -1]
     added = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
+        assert event.start_mark is not None  # the parser marks every event it makes
         line = event.start_mark.line + 1
         if isinstance(event, yaml.NodeEvent) and frames and frames[-1][3] >= 0:
             frames[-1][3] += 1  # in a mapping, the odd nodes are its keys

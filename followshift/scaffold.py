@@ -228,12 +228,13 @@ def known_shifts(content: Path) -> list[str]:
     )
 
 
-def site_timezone(content: Path) -> ZoneInfo:
-    """The site's time zone from site.yaml; a ScaffoldError when it cannot be known."""
-    return site_config(content).tz
+def site_timezone(content: Path, why: str = "to stamp the post") -> ZoneInfo:
+    """The site's time zone from site.yaml; a ScaffoldError, saying what it is needed for,
+    when it cannot be known (`new`, and `watch`/`serve` with --now)."""
+    return site_config(content, why).tz
 
 
-def site_config(content: Path) -> SiteConfig:
+def site_config(content: Path, why: str = "to stamp the post") -> SiteConfig:
     """site.yaml, as far as `new` needs it (the time zone, the photo limits); a ScaffoldError
     when the time zone cannot be known. Other mistakes in it are the build's to report."""
     if not content.is_dir():
@@ -245,7 +246,7 @@ def site_config(content: Path) -> SiteConfig:
             where = display_path(problem.path) if problem.path else "site.yaml"
             where += f":{problem.line}" if problem.line else ""
             raise ScaffoldError(
-                f"{where}: {problem.message}; the time zone is needed to stamp the post",
+                f"{where}: {problem.message}; the time zone is needed {why}",
                 usage=False,
             )
     return config

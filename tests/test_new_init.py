@@ -29,8 +29,8 @@ from conftest import (
     snapshot,
 )
 
-from followshift import cli
 from followshift.cli import main
+from followshift.commands import new as commands_new
 from followshift.content.frontmatter import split_front_matter
 
 NOW = "2026-10-24T21:07"
@@ -223,7 +223,7 @@ def _editor(tmp_path: Path) -> str:
 def test_text_from_editor_on_a_terminal(
     run: Run, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(commands_new, "_stdin_is_terminal", lambda: True)
     outcome = run(
         ["new", SHIFT, "zevenaar", "--now", NOW],
         root,

@@ -412,10 +412,10 @@ def test_a_file_created_meanwhile_is_not_overwritten(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race: the name looked free, but someone wrote it before us."""
-    from followshift import scaffold
+    from followshift.scaffold import names
 
     team = root / TEAM_DIR
-    real_taken = scaffold._taken
+    real_taken = names._taken
 
     def racing(stem: str, folder: Path) -> bool:
         free = not real_taken(stem, folder)
@@ -423,7 +423,7 @@ def test_a_file_created_meanwhile_is_not_overwritten(
             (folder / f"{stem}.md").write_text("Van iemand anders.\n", encoding="utf-8")
         return not free
 
-    monkeypatch.setattr(scaffold, "_taken", racing)
+    monkeypatch.setattr(names, "_taken", racing)
     outcome = run_with_input(
         ["new", SHIFT, "zevenaar", "Van mij.", "--title", "Race", "--now", NOW], root, ""
     )

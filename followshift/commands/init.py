@@ -10,7 +10,8 @@ import click
 from followshift.commands.options import fail, now_option, source_date_epoch
 from followshift.content.times import resolve_now
 from followshift.diagnostics import display_path
-from followshift.scaffold import ScaffoldError, example_shift, init_site
+from followshift.scaffold import ScaffoldError
+from followshift.scaffold.init import example_shift, init_site
 
 
 @click.command("init")

@@ -1,4 +1,4 @@
-"""`followshift new`: one post from the command line (the rules are in scaffold.py)."""
+"""`followshift new`: one post from the command line (the rules are in scaffold/new.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from followshift.commands.options import content_option, fail, now_option, sourc
 from followshift.content.times import resolve_now
 from followshift.diagnostics import display_path
 from followshift.report import plural
-from followshift.scaffold import ScaffoldError, new_post, site_timezone
+from followshift.scaffold import ScaffoldError
+from followshift.scaffold.new import new_post, site_timezone
 
 
 def _read_stdin() -> str:

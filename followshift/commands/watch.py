@@ -95,7 +95,8 @@ def _clock(options: BuildOptions) -> Clock:
     """The watch's clock. Only a --now needs the site's zone (to read a time without an
     offset), and it comes from site.yaml as `new` reads it: a zone that cannot be known is
     one line and exit 1, not a silent default (docs/decisions.md, issue 16)."""
-    from followshift.scaffold import ScaffoldError, site_timezone
+    from followshift.scaffold import ScaffoldError
+    from followshift.scaffold.new import site_timezone
     from followshift.watch import Clock
 
     zone: tzinfo = UTC

@@ -29,8 +29,8 @@ from conftest import (
     snapshot,
 )
 
-from followshift import cli
 from followshift.cli import main
+from followshift.commands import new as commands_new
 from followshift.content.frontmatter import split_front_matter
 
 NOW = "2026-10-24T21:07"
@@ -223,7 +223,7 @@ def _editor(tmp_path: Path) -> str:
 def test_text_from_editor_on_a_terminal(
     run: Run, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(commands_new, "_stdin_is_terminal", lambda: True)
     outcome = run(
         ["new", SHIFT, "zevenaar", "--now", NOW],
         root,
@@ -412,10 +412,10 @@ def test_a_file_created_meanwhile_is_not_overwritten(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race: the name looked free, but someone wrote it before us."""
-    from followshift import scaffold
+    from followshift.scaffold import names
 
     team = root / TEAM_DIR
-    real_taken = scaffold._taken
+    real_taken = names._taken
 
     def racing(stem: str, folder: Path) -> bool:
         free = not real_taken(stem, folder)
@@ -423,7 +423,7 @@ def test_a_file_created_meanwhile_is_not_overwritten(
             (folder / f"{stem}.md").write_text("Van iemand anders.\n", encoding="utf-8")
         return not free
 
-    monkeypatch.setattr(scaffold, "_taken", racing)
+    monkeypatch.setattr(names, "_taken", racing)
     outcome = run_with_input(
         ["new", SHIFT, "zevenaar", "Van mij.", "--title", "Race", "--now", NOW], root, ""
     )

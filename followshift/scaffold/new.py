@@ -1,13 +1,11 @@
-"""Writing content for people: `followshift new` (one post) and `followshift init` (a new site).
-
-No Click here: the command line maps flags to these functions and `ScaffoldError` to exit codes.
+"""`followshift new` without the command line: one post, checked as the build would check it.
 
 Rules of `new_post` (documented in README.md, "Posting from the command line"):
 
-- **Name**: `HHMM-<slug>.md` in `content/SHIFT/TEAM/`. HHMM is the local time in the site's time
-  zone (site.yaml `timezone`) of `now`, or `time` (`HH:MM` or `HH:MM:SS`, also `19.15` and
-  `1915`) when given. The slug comes from the title, else from the first words of the text (at
-  most 6 words), else it is `bericht`; at most 50 characters, cut at a hyphen.
+- **Name** (names.py): `HHMM-<slug>.md` in `content/SHIFT/TEAM/`. HHMM is the local time in
+  the site's time zone (site.yaml `timezone`) of `now`, or `time` (`HH:MM` or `HH:MM:SS`, also
+  `19.15` and `1915`) when given. The slug comes from the title, else from the first words of
+  the text (at most 6 words), else it is `bericht`; at most 50 characters, cut at a hyphen.
 - **Time**: a post stamped from the clock gets `time: HH:MM:SS`, to the second, so two posts of
   one minute ("Ongeval", then "Weg weer vrij") keep the order they were written in; the name only
   says the minute. In the hour that happens twice (the night summer time ends) `time:` is the
@@ -21,46 +19,40 @@ Rules of `new_post` (documented in README.md, "Posting from the command line"):
 - **Shift**: must be a folder of the content folder with a shift.yaml; otherwise the error lists
   the known shifts. **Team**: must be a valid id (`slugify(team) == team`); a team that is not in
   teams.yaml is allowed (the build warns), its folder is created when missing.
-- **Never overwrite**: a name already used in the team folder (any file whose id is that name, or
-  photos numbered after it) moves the post to `…-2.md`, `…-3.md`, and a note says so. Files are
-  created exclusively (`open(…, "x")`), so even a post written at the same moment by someone else
-  is never overwritten.
+- **Never overwrite** (names.py): a name already used in the team folder (any file whose id is
+  that name, or photos numbered after it) moves the post to `…-2.md`, `…-3.md`, and a note says
+  so. Files are created exclusively (`open(…, "x")`), so even a post written at the same moment
+  by someone else is never overwritten.
 - **Photos** (JPEG, PNG, WebP, HEIC/HEIF) are checked with the build's own probe (format, pixel
   limit of site.yaml, a file cut short), so a file the build would refuse is refused here and
   nothing is written. They are copied beside the post as `<stem>.jpg`, `<stem>-2.jpg`, … (suffix
   in lower case) and listed under `photos:` with their alt text. A photo without alt text is
   allowed, with a warning.
 - **Nothing to post** (no text, no title, no photo) is an error.
-
-`init_site` makes a small example site (one team, one shift tonight, three posts, one photo) that
-builds with no errors and no warnings.
 """
 
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import re
-import shutil
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import yaml
 
 from followshift.clean import without_controls
 from followshift.config.site import SiteConfig, load_config
 from followshift.content.files import (
     PHOTO_SUFFIXES,
     is_hidden_dir,
-    is_temporary,
     name_from_id,
     slugify,
 )
 from followshift.content.frontmatter import split_front_matter
 from followshift.diagnostics import Diagnostics, display_path
+from followshift.scaffold import ScaffoldError
+from followshift.scaffold.names import Plan, post_slug, write, yaml_str
 from followshift.times import (
     TimeError,
     localize,
@@ -69,22 +61,6 @@ from followshift.times import (
     place_in_shift,
 )
 from followshift.yamlio import YamlError, YamlMap, load_yaml
-
-DEFAULT_SLUG = "bericht"
-SLUG_WORDS = 6
-SLUG_CHARS = 50
-_MAX_TRIES = 999
-_WIDE = 2**31 - 1  # no line folding in dumped YAML strings
-
-
-class ScaffoldError(Exception):
-    """A mistake the user can fix; `usage` tells a usage error (exit 2) from a content or
-    file-system problem (exit 1)."""
-
-    def __init__(self, message: str, *, usage: bool = True) -> None:
-        super().__init__(message)
-        self.message = message
-        self.usage = usage
 
 
 @dataclass(frozen=True)
@@ -95,23 +71,6 @@ class NewPost:
     photos: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class _Plan:
-    """Everything about the post except its final name."""
-
-    folder: Path
-    base: str
-    clock: time
-    text: str  # the body, or the whole text when it brings its own front matter
-    own_front_matter: bool
-    keys: list[tuple[str, str]] = field(default_factory=list)  # (key, YAML value), in order
-    photos: list[tuple[Path, str]] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------
-# new
 
 
 def new_post(
@@ -170,15 +129,15 @@ def new_post(
     keys: list[tuple[str, str]] = []
     if "time" not in meta and not time and _is_doubled(local, tz):
         # The night summer time ends: "0230" would be read as the first 02:30; say which one.
-        keys.append(("time", _yaml_str(local.isoformat(timespec="seconds"))))
+        keys.append(("time", yaml_str(local.isoformat(timespec="seconds"))))
     elif "time" not in meta and (not time or clock.second):
         # To the second: the name says only the minute, and posts of one minute must keep
         # the order they were written in. Plain text to our YAML reader (no base-60 numbers).
         keys.append(("time", clock.isoformat(timespec="seconds")))
     if title:
-        keys.append(("title", _yaml_str(title)))
+        keys.append(("title", yaml_str(title)))
     if author:
-        keys.append(("author", _yaml_str(author)))
+        keys.append(("author", yaml_str(author)))
 
     warnings.extend(_shift_warnings(shift_dir, tz, local if not time else None, clock))
     warnings.extend(_team_warnings(content, shift_dir, team, folder))
@@ -193,7 +152,7 @@ def new_post(
                 "copy, so remove the original unless it is meant to be shown as well"
             )
 
-    plan = _Plan(
+    plan = Plan(
         folder=folder,
         base=f"{clock.hour:02d}{clock.minute:02d}-{post_slug(title or meta_title, body)}",
         clock=clock,
@@ -204,7 +163,7 @@ def new_post(
     )
     try:
         folder.mkdir(exist_ok=True)
-        written = _write(plan)
+        written = write(plan)
     except OSError as exc:
         raise ScaffoldError(f"could not write the post: {exc}", usage=False) from None
     notes: list[str] = []
@@ -228,12 +187,13 @@ def known_shifts(content: Path) -> list[str]:
     )
 
 
-def site_timezone(content: Path) -> ZoneInfo:
-    """The site's time zone from site.yaml; a ScaffoldError when it cannot be known."""
-    return site_config(content).tz
+def site_timezone(content: Path, why: str = "to stamp the post") -> ZoneInfo:
+    """The site's time zone from site.yaml; a ScaffoldError, saying what it is needed for,
+    when it cannot be known (`new`, and `watch`/`serve` with --now)."""
+    return site_config(content, why).tz
 
 
-def site_config(content: Path) -> SiteConfig:
+def site_config(content: Path, why: str = "to stamp the post") -> SiteConfig:
     """site.yaml, as far as `new` needs it (the time zone, the photo limits); a ScaffoldError
     when the time zone cannot be known. Other mistakes in it are the build's to report."""
     if not content.is_dir():
@@ -245,27 +205,10 @@ def site_config(content: Path) -> SiteConfig:
             where = display_path(problem.path) if problem.path else "site.yaml"
             where += f":{problem.line}" if problem.line else ""
             raise ScaffoldError(
-                f"{where}: {problem.message}; the time zone is needed to stamp the post",
+                f"{where}: {problem.message}; the time zone is needed {why}",
                 usage=False,
             )
     return config
-
-
-def post_slug(title: str | None, text: str) -> str:
-    """The name part after HHMM: from the title, else the first words of the text, else
-    `bericht`; at most 50 characters, cut at a hyphen."""
-    if title and slugify(title):
-        return _shorten(slugify(title))
-    words = re.sub(r"\]\([^)]*\)|<[^>]*>|https?://\S+", " ", text).split()
-    slug = slugify(" ".join(words[:SLUG_WORDS]))
-    return _shorten(slug) if slug else DEFAULT_SLUG
-
-
-def _shorten(slug: str) -> str:
-    if len(slug) <= SLUG_CHARS:
-        return slug
-    cut = slug[: SLUG_CHARS + 1].rfind("-")
-    return (slug[:cut] if cut > 0 else slug[:SLUG_CHARS]).strip("-")
 
 
 def _shift_folder(content: Path, shift: str) -> Path:
@@ -418,239 +361,3 @@ def _team_warnings(content: Path, shift_dir: Path, team: str, folder: Path) -> l
         f"team '{team}' is not in teams.yaml{hint}; made a new team folder "
         f"{display_path(folder)}, shown as '{name_from_id(team)}' until teams.yaml has it"
     ]
-
-
-# ---------------------------------------------------------------------------------------------
-# writing without ever overwriting
-
-
-def _taken(stem: str, folder: Path) -> bool:
-    """Whether a post named `stem` would clash with what is there: a file with that id, or
-    photos numbered after it (`stem-2.jpg`), which it would claim."""
-    numbered = re.compile(re.escape(stem) + r"-\d{1,3}")
-    for name in os.listdir(folder):
-        if is_temporary(name):
-            continue
-        other = slugify(Path(name).stem)
-        if other == stem or numbered.fullmatch(other):
-            return True
-    return False
-
-
-def _photo_name(stem: str, index: int, photo: Path) -> str:
-    number = "" if index == 1 else f"-{index}"
-    return f"{stem}{number}{photo.suffix.lower()}"
-
-
-def _render(plan: _Plan, stem: str) -> str:
-    lines = [f"{key}: {value}" for key, value in plan.keys]
-    if plan.photos:
-        lines.append("photos:")
-        for index, (photo, alt) in enumerate(plan.photos, start=1):
-            lines.append(f"  - file: {_yaml_str(_photo_name(stem, index, photo))}")
-            if alt:
-                lines.append(f"    alt: {_yaml_str(alt)}")
-    text = plan.text.strip("\n")
-    if plan.own_front_matter:
-        first, _, rest = text.partition("\n")
-        text = "\n".join([first, *lines, rest]) if lines else text
-    elif lines:
-        text = "\n".join(["---", *lines, "---", text])
-    return text.rstrip() + "\n"
-
-
-@dataclass(frozen=True)
-class _Written:
-    path: Path
-    photos: tuple[Path, ...]
-
-
-def _write(plan: _Plan) -> _Written:
-    for attempt in range(1, _MAX_TRIES + 1):
-        stem = plan.base if attempt == 1 else f"{plan.base}-{attempt}"
-        if _taken(stem, plan.folder):
-            continue
-        path = plan.folder / f"{stem}.md"
-        try:
-            # The post first: a build that runs meanwhile sees a post waiting for its photos
-            # (an error of that post), never a lone photo published without its alt text.
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(_render(plan, stem))
-        except FileExistsError:
-            continue
-        copied: list[Path] = []
-        try:
-            for index, (photo, _) in enumerate(plan.photos, start=1):
-                target = plan.folder / _photo_name(stem, index, photo)
-                with photo.open("rb") as source, target.open("xb") as out:
-                    copied.append(target)
-                    shutil.copyfileobj(source, out)
-        except FileExistsError:
-            for mine in [path, *copied]:  # only what this call created
-                mine.unlink()
-            continue
-        return _Written(path, tuple(copied))
-    raise ScaffoldError(f"no free name for {plan.base}.md in {display_path(plan.folder)}")
-
-
-def _yaml_str(value: str) -> str:
-    """A double-quoted YAML string that reads back as exactly `value`."""
-    dumped = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=_WIDE).strip()
-    # PyYAML escapes characters beyond the BMP (emoji); put them back where that is safe.
-    readable = re.sub(
-        r"(\\\\)|\\U([0-9A-Fa-f]{8})",
-        lambda m: m[1] or (chr(int(m[2], 16)) if chr(int(m[2], 16)).isprintable() else m[0]),
-        dumped,
-    )
-    try:
-        data = load_yaml(f"v: {readable}\n")
-        if isinstance(data, YamlMap) and data.get("v") == value:
-            return readable
-    except YamlError:
-        pass
-    return dumped
-
-
-# ---------------------------------------------------------------------------------------------
-# init
-
-
-_EXAMPLE_TEAM = "voorbeeld"
-
-_SITE_YAML = """\
-# Site settings; every key is optional. See README.md, "site.yaml".
-title: Politie Voorbeeld volgt
-# The address where site/ will be published: used in feeds, the sitemap and share links.
-# Change it before you publish.
-base_url: https://volgdienst.example.nl/
-language: nl
-timezone: Europe/Amsterdam
-description: Live mee met de politie tijdens een volgdienst.
-"""
-
-_TEAMS_YAML = """\
-# The teams: folder name (team id) → how the team is shown.
-voorbeeld:
-  name: Politieteam Voorbeeld
-  region: Voorbeeldregio
-  color: "#1f3b73"
-"""
-
-_SHIFT_YAML = """\
-title: Volgdienst Politieteam Voorbeeld
-start: {start} 19:00
-end: {end} 03:00
-description: |
-  Een avond live mee met **Politieteam Voorbeeld**. Wij laten zien wat wij tijdens een dienst
-  allemaal doen. Meelezen kan, reageren niet: bij spoed belt u 112.
-"""
-
-_POSTS = {
-    "1900-de-dienst-begint.md": """\
----
-title: De dienst begint
-author: Wijkagent Sanne
----
-Goedenavond! Vanavond kunt u live volgen wat wij tijdens onze dienst doen. De briefing zit
-erop, de koffie is op: we gaan de straat op.
-""",
-    "1930-snelheidscontrole.md": """\
----
-title: Snelheidscontrole
-photos:
-  - file: 1930-snelheidscontrole.jpg
-    alt: Tekening van een witte politieauto met blauwe en oranje strepen op een weg in de avond
----
-Buurtbewoners klagen vaak over hardrijders op de Dorpsstraat. Daarom staan we hier vanavond
-met een **snelheidscontrole**. Houd u aan de 30, dan hoeft u ons niet te spreken.
-""",
-    "2115-gestolen-scooter-terug.md": """\
----
-title: Gestolen scooter terug bij de eigenaar
-pinned: true
----
-Tijdens de surveillance zagen we een scooter staan die vanmiddag als gestolen was opgegeven.
-De eigenaar heeft hem net weer opgehaald en was er erg blij mee.
-""",
-}
-
-_GITIGNORE = """\
-# followshift: the built site and the photo cache can always be made again.
-site/
-.followshift-cache/
-"""
-
-
-def init_site(target: Path, *, today: date | None = None) -> list[Path]:
-    """Creates a new site in `target` (missing, empty, or holding only `.git`) with an example
-    shift on `today` (default: today in Europe/Amsterdam); returns the files it wrote."""
-    if target.exists():
-        if not target.is_dir():
-            raise ScaffoldError(f"{display_path(target)} is a file, not a folder")
-        others = [name for name in os.listdir(target) if name != ".git"]
-        if others:
-            raise ScaffoldError(
-                f"{display_path(target)} is not empty; give a new folder (or an empty one), "
-                "so nothing in it is overwritten"
-            )
-    day = today or datetime.now(UTC).astimezone(ZoneInfo("Europe/Amsterdam")).date()
-    shift = example_shift(day)
-    content = target / "content"
-    team = content / shift / _EXAMPLE_TEAM
-    files: dict[Path, str | bytes] = {
-        target / ".gitignore": _GITIGNORE,
-        content / "site.yaml": _SITE_YAML,
-        content / "teams.yaml": _TEAMS_YAML,
-        content / shift / "shift.yaml": _SHIFT_YAML.format(
-            start=day.isoformat(), end=(day + timedelta(days=1)).isoformat()
-        ),
-        **{team / name: text for name, text in _POSTS.items()},
-        team / "1930-snelheidscontrole.jpg": _example_photo(),
-    }
-    written: list[Path] = []
-    try:
-        team.mkdir(parents=True, exist_ok=True)
-        for path, data in files.items():
-            if isinstance(data, bytes):
-                with path.open("xb") as handle:
-                    handle.write(data)
-            else:
-                with path.open("x", encoding="utf-8", newline="\n") as handle:
-                    handle.write(data)
-            written.append(path)
-    except OSError as exc:
-        raise ScaffoldError(f"could not create the site: {exc}", usage=False) from None
-    return written
-
-
-def example_shift(today: date) -> str:
-    """The name of the example shift `init_site` makes for `today`."""
-    return f"{today.isoformat()}-volgdienst"
-
-
-def _example_photo() -> bytes:
-    """A small drawing of a Dutch police car at dusk, made here so the example owns its photo."""
-    width, height = 960, 640
-    from PIL import Image, ImageDraw  # here: `new` and `build` need not import Pillow
-
-    image = Image.new("RGB", (width, height), (24, 32, 64))
-    draw = ImageDraw.Draw(image)
-    for y in range(height // 2):  # dusk: dark blue above, lighter near the horizon
-        shade = 40 + y * 90 // (height // 2)
-        draw.line([(0, y), (width, y)], fill=(shade // 2, shade // 2 + 10, shade + 40))
-    draw.rectangle([0, height // 2, width, height], fill=(52, 52, 58))  # the road
-    draw.rectangle([0, 560, width, 572], fill=(230, 230, 230))  # its edge line
-    body = (200, 300, 760, 470)
-    draw.rounded_rectangle(body, radius=28, fill=(245, 245, 245))
-    draw.polygon([(300, 300), (360, 220), (600, 220), (680, 300)], fill=(245, 245, 245))
-    draw.polygon([(320, 295), (370, 232), (470, 232), (470, 295)], fill=(90, 120, 160))
-    draw.polygon([(490, 295), (490, 232), (590, 232), (655, 295)], fill=(90, 120, 160))
-    draw.rectangle([200, 380, 760, 405], fill=(21, 65, 148))  # blue stripe
-    draw.rectangle([200, 405, 760, 425], fill=(240, 130, 0))  # orange stripe
-    draw.rectangle([440, 205, 520, 220], fill=(40, 90, 220))  # light bar
-    for x in (300, 660):
-        draw.ellipse([x - 55, 420, x + 55, 530], fill=(20, 20, 20))
-        draw.ellipse([x - 25, 450, x + 25, 500], fill=(150, 150, 150))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=82)
-    return buffer.getvalue()

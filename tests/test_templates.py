@@ -106,14 +106,14 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Templates escape `{{ … }}` output to plain text instead of Markup objects
-    (templates._escape_output); the example site, hostile posts and all, comes out the same
+    (jinja_speedups._escape_output); the example site, hostile posts and all, comes out the same
     as with MarkupSafe's escape()."""
     from conftest import contents, make_site, post_path, site_files
 
     from followshift import build as build_module
-    from followshift.render import templates as templates_module
+    from followshift.render import jinja_speedups
 
-    assert templates_module._escape_inner is not None  # MarkupSafe 3: the fast path is taken
+    assert jinja_speedups._escape_inner is not None  # MarkupSafe 3: the fast path is taken
     hostile = {
         post_path("zevenaar", "1915-vreemd.md"): (
             '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
@@ -124,7 +124,7 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     example = Path(__file__).resolve().parent.parent / "content"
     outputs = []
     for text_escape in (True, False):
-        monkeypatch.setattr(templates_module, "TEXT_ESCAPE", text_escape)
+        monkeypatch.setattr(jinja_speedups, "TEXT_ESCAPE", text_escape)
         for name, root in (("example", example.parent), ("hostile", None)):
             if root is None:
                 root = make_site(tmp_path / f"hostile-{text_escape}", site_files(hostile))
@@ -159,3 +159,4 @@ def test_preloading_skips_templates_that_do_not_compile_and_render_still_reports
     with pytest.raises(SiteError) as raised:
         templates.render("oud.html", {})
     assert raised.value.diagnostic.path == tmp_path / "templates/oud.html"
+

@@ -106,14 +106,14 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Templates escape `{{ … }}` output to plain text instead of Markup objects
-    (templates._escape_output); the example site, hostile posts and all, comes out the same
+    (jinja_speedups._escape_output); the example site, hostile posts and all, comes out the same
     as with MarkupSafe's escape()."""
     from conftest import contents, make_site, post_path, site_files
 
     from followshift.build import pipeline as build_module
-    from followshift.render import templates as templates_module
+    from followshift.render import jinja_speedups
 
-    assert templates_module._escape_inner is not None  # MarkupSafe 3: the fast path is taken
+    assert jinja_speedups._escape_inner is not None  # MarkupSafe 3: the fast path is taken
     hostile = {
         post_path("zevenaar", "1915-vreemd.md"): (
             '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
@@ -124,7 +124,7 @@ def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     example = Path(__file__).resolve().parent.parent / "content"
     outputs = []
     for text_escape in (True, False):
-        monkeypatch.setattr(templates_module, "TEXT_ESCAPE", text_escape)
+        monkeypatch.setattr(jinja_speedups, "TEXT_ESCAPE", text_escape)
         for name, root in (("example", example.parent), ("hostile", None)):
             if root is None:
                 root = make_site(tmp_path / f"hostile-{text_escape}", site_files(hostile))
@@ -159,3 +159,67 @@ def test_preloading_skips_templates_that_do_not_compile_and_render_still_reports
     with pytest.raises(SiteError) as raised:
         templates.render("oud.html", {})
     assert raised.value.diagnostic.path == tmp_path / "templates/oud.html"
+
+
+def test_the_jinja_speedups_are_active_with_the_pinned_versions() -> None:
+    """jinja_speedups turns itself off on versions it was not written for; with the versions
+    pyproject allows it must be on, or every page silently costs ~70 us more."""
+    import importlib.metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from followshift.render import jinja_speedups
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    pins = {
+        Requirement(line).name: Requirement(line).specifier
+        for line in tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    }
+    for name in ("jinja2", "markupsafe"):
+        assert pins[name].contains(importlib.metadata.version(name)), name
+
+    assert jinja_speedups.active()
+    assert jinja_speedups.text_escape_active()
+    theme = find_theme(Path("/nonexistent"), "default")
+    templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
+    template = templates.env.from_string('{{ x }}{{ _("Skip to content") }}')
+    assert type(templates.env) is not jinja2.Environment
+    assert template.root_render_func.__globals__["escape"] is jinja_speedups._escape_output
+    assert template.render(x="<b>") == "&lt;b&gt;Naar de inhoud"
+
+
+def test_stock_jinja_builds_the_same_site_as_the_speedups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Jinja or MarkupSafe the speedups were not written for, stock Jinja renders the
+    example site, hostile posts and all, to the same bytes."""
+    from conftest import contents, make_site, post_path, site_files
+
+    from followshift.build import pipeline as build_module
+    from followshift.render import jinja_speedups
+
+    hostile = {
+        post_path("zevenaar", "1915-vreemd.md"): (
+            '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
+            'author: "A <b>B</b> & C"\n---\n'
+            '{{ _("Live") }} <em>html</em>, & en < en > en "quotes" en \'enkel\'.\n'
+        ),
+    }
+    example = Path(__file__).resolve().parent.parent / "content"
+    outputs = []
+    for speedups in (True, False):
+        monkeypatch.setattr(jinja_speedups, "SPEEDUPS", speedups)
+        for name, root in (("example", example.parent), ("hostile", None)):
+            if root is None:
+                root = make_site(tmp_path / f"hostile-{speedups}", site_files(hostile))
+            out = tmp_path / f"out-{name}-{speedups}"
+            options = build_module.BuildOptions(
+                content=root / "content", out=out, now="2026-10-24T21:00", jobs=1
+            )
+            monkeypatch.setenv("FOLLOWSHIFT_CACHE", str(tmp_path / f"cache-{name}-{speedups}"))
+            assert build_module.build(options).published
+            outputs.append(contents(out))
+    assert outputs[0] == outputs[2]
+    assert outputs[1] == outputs[3]
+    assert len(outputs[0]) > 50

@@ -1,8 +1,13 @@
 """TEXT-N: followshift against Hugo (and Eleventy, when installed) on the same text-only posts.
 
-    python bench/text/bench_text.py                       # TEXT-10k ×5 and TEXT-50k ×3
+    python bench/text/bench_text.py                       # TEXT-10k ×5 and TEXT-50k ×3, both shapes
     python bench/text/bench_text.py --sizes 10k --runs 3  # TEXT-10k only
     python bench/text/bench_text.py --sizes 50k --runs-50k 1
+    python bench/text/bench_text.py --shapes weekly       # TEXT-10k-weekly, TEXT-50k-weekly
+
+Each size comes in two shapes of site (make_corpus.py): `mixed`, a few big shifts of ~500–5000
+posts (labelled TEXT-10k), and `weekly`, shifts of 250 posts one a week (TEXT-10k-weekly: 40 of
+them), the shape a region reaches after a year.
 
 Workloads, each tool doing the same operation on the same corpus (make_corpus.py):
 
@@ -66,6 +71,11 @@ COLD, REBUILD, ADD = "cold", "rebuild", "+1 post"
 
 def size_label(posts: int) -> str:
     return f"{posts // 1000}k" if posts % 1000 == 0 else str(posts)
+
+
+def shape_suffix(shape: str) -> str:
+    """The mixed shape keeps its old labels (TEXT-10k), so earlier reports still compare."""
+    return "" if shape == "mixed" else f"-{shape}"
 
 
 def parse_size(text: str) -> int:
@@ -216,10 +226,11 @@ def run_size(
     teams: int,
     seed: int,
     verify: bool,
+    shape: str = "mixed",
 ) -> None:
-    label = f"TEXT-{size_label(posts)}"
+    label = f"TEXT-{size_label(posts)}{shape_suffix(shape)}"
     print(f"{label}: writing or reusing the corpus in {corpus_root} …", file=sys.stderr)
-    sites, corpus = make_corpus.write_all(corpus_root, posts, teams, seed)
+    sites, corpus = make_corpus.write_all(corpus_root, posts, teams, seed, shape)
     tools, missing = tools_for(sites, wanted)
     report.notes += [f"{label}: {note}" for note in missing]
     warm_page_cache(sites, tools)
@@ -260,8 +271,23 @@ def run_size(
                 added.unlink(missing_ok=True)
 
 
-def summary(report: Report, sizes: list[int]) -> list[str]:
+def summary(report: Report, sizes: list[int], shapes: tuple[str, ...] = ("mixed",)) -> list[str]:
     """The targets of the issue and the growth with the number of posts, as sentences."""
+    lines = []
+    for shape in shapes:
+        lines += _shape_summary(report, sizes, shape_suffix(shape))
+    for workload, runs in report.stages.items():
+        names = sorted({name for run in runs for name in run}, key=list(runs[0]).index)
+        if names:
+            stages = ", ".join(
+                f"{name} {statistics.median(run.get(name, 0.0) for run in runs):.2f}s"
+                for name in names
+            )
+            lines.append(f"followshift stages, {workload} (median of {len(runs)}): {stages}")
+    return lines
+
+
+def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
     lines = []
     results = report.results
 
@@ -273,7 +299,7 @@ def summary(report: Report, sizes: list[int]) -> list[str]:
         found = find(results, workload, tool)
         return found.peak_mib if found else None
 
-    small = f"TEXT-{size_label(sizes[0])}"
+    small = f"TEXT-{size_label(sizes[0])}{suffix}"
     fs_cold, hugo_cold = median(f"{small} {COLD}", "followshift"), median(f"{small} {COLD}", "hugo")
     if fs_cold and hugo_cold:
         lines.append(
@@ -291,7 +317,7 @@ def summary(report: Report, sizes: list[int]) -> list[str]:
             f"{small} +1 post: followshift / Hugo's cold build = {fs_add / hugo_cold:.2f}×"
         )
     for size in sizes[1:]:
-        big = f"TEXT-{size_label(size)} {COLD}"
+        big = f"TEXT-{size_label(size)}{suffix} {COLD}"
         fs_peak, hugo_peak = peak(big, "followshift"), peak(big, "hugo")
         if fs_peak and hugo_peak:
             lines.append(
@@ -302,25 +328,17 @@ def summary(report: Report, sizes: list[int]) -> list[str]:
             low, high = median(f"{small} {COLD}", tool), median(big, tool)
             if low and high:
                 lines.append(
-                    f"{tool} {size_label(sizes[0])} → {size_label(size)} cold: "
+                    f"{tool} {size_label(sizes[0])}{suffix} → {size_label(size)}{suffix} cold: "
                     f"{high / low:.2f}× the time for {size / sizes[0]:.1f}× the posts "
                     f"(linear = {size / sizes[0]:.1f}×)"
                 )
-    for workload, runs in report.stages.items():
-        names = sorted({name for run in runs for name in run}, key=list(runs[0]).index)
-        if names:
-            stages = ", ".join(
-                f"{name} {statistics.median(run.get(name, 0.0) for run in runs):.2f}s"
-                for name in names
-            )
-            lines.append(f"followshift stages, {workload} (median of {len(runs)}): {stages}")
     return lines
 
 
-def render(report: Report, sizes: list[int]) -> str:
+def render(report: Report, sizes: list[int], shapes: tuple[str, ...] = ("mixed",)) -> str:
     """The whole report as Markdown: caption, table, targets, notes."""
     parts = [header(), "", table(report.results), ""]
-    parts += [f"- {line}" for line in summary(report, sizes)]
+    parts += [f"- {line}" for line in summary(report, sizes, shapes)]
     parts += [f"- {note}" for note in report.notes]
     return "\n".join(parts)
 
@@ -333,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=5, help="runs up to 10k posts (default 5)")
     parser.add_argument("--runs-50k", type=int, default=3, help="runs above 10k (default 3)")
+    parser.add_argument(
+        "--shapes",
+        default=",".join(make_corpus.SHAPES),
+        help="site shapes, subset of " + ",".join(make_corpus.SHAPES) + " (default both)",
+    )
     parser.add_argument("--tools", default=",".join(TOOLS), help="subset of " + ",".join(TOOLS))
     parser.add_argument("--teams", type=int, default=27)
     parser.add_argument("--seed", type=int, default=1)
@@ -344,21 +367,29 @@ def main(argv: list[str] | None = None) -> int:
     sizes = sorted({parse_size(s) for s in args.sizes.split(",") if s.strip()})
     incremental = {parse_size(s) for s in args.incremental.split(",") if s.strip()}
     wanted = tuple(t.strip() for t in args.tools.split(",") if t.strip())
+    shapes = tuple(s.strip() for s in args.shapes.split(",") if s.strip())
+    unknown = sorted(set(shapes) - set(make_corpus.SHAPES))
+    if unknown:
+        parser.error(f"unknown shape {', '.join(unknown)}: choose from {make_corpus.SHAPES}")
     (BENCH / "out").mkdir(exist_ok=True)
     report = Report()
-    for posts in sizes:
-        run_size(
-            report,
-            posts,
-            args.runs if posts <= 10_000 else args.runs_50k,
-            incremental=posts in incremental,
-            wanted=wanted,
-            corpus_root=(args.corpus / f"text-{size_label(posts)}").resolve(),
-            teams=args.teams,
-            seed=args.seed,
-            verify=not args.no_verify,
-        )
-    text = render(report, sizes)
+    for shape in shapes:
+        for posts in sizes:
+            run_size(
+                report,
+                posts,
+                args.runs if posts <= 10_000 else args.runs_50k,
+                incremental=posts in incremental,
+                wanted=wanted,
+                corpus_root=(
+                    args.corpus / f"text-{size_label(posts)}{shape_suffix(shape)}"
+                ).resolve(),
+                teams=args.teams,
+                seed=args.seed,
+                verify=not args.no_verify,
+                shape=shape,
+            )
+    text = render(report, sizes, shapes)
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n", encoding="utf-8")

@@ -2,10 +2,13 @@
 posts, a Hugo site and an Eleventy site that do equivalent work.
 
     python bench/text/make_corpus.py bench/corpus/text-10k --posts 10000 [--teams 27] [--seed 1]
+    python bench/text/make_corpus.py bench/corpus/text-10k-weekly --posts 10000 --shape weekly
 
-The posts are spread over shifts of ~500–5000 posts (19:00–03:00, never on a night the clocks
-change); a shift of 2000 posts or more is a megavolgdienst of all teams, a smaller one has a
-random third to all of them. Every post is 40–120 words of Dutch-ish text in one to three
+Two shapes of site. `mixed` (the default) spreads the posts over a few big shifts of ~500–5000
+posts, 1–3 weeks apart; a shift of 2000 posts or more is a megavolgdienst of all teams, a
+smaller one has a random third to all of them. `weekly` is the shape a region reaches after a
+year of weekly follow shifts: shifts of 250 posts, one a week (10k posts: 40 shifts), each with
+a random third to all of the teams. Shifts run 19:00–03:00, never on a night the clocks change. Every post is 40–120 words of Dutch-ish text in one to three
 paragraphs, most with some **bold** and about half with a link; about 30 % have front matter
 (a title, sometimes an author; ~2 % of all posts are pinned), the rest are bare text files
 named `HHMM-slug-NNNNN.md`.
@@ -41,7 +44,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Europe/Amsterdam")
-FORMAT_VERSION = 2  # bump when the generated files change, so old corpora are rewritten
+FORMAT_VERSION = 3  # bump when the files or the parameters change, so old corpora are rewritten
+SHAPES = ("mixed", "weekly")
+WEEKLY_SHIFT = 250  # posts in each shift of the weekly shape
 FIRST_SHIFT = date(2024, 1, 12)
 SHIFT_MINUTES = 8 * 60  # 19:00–03:00
 BASE_URL = "https://bench.example/"
@@ -356,6 +361,12 @@ def _shift_sizes(posts: int, rng: random.Random) -> list[int]:
     return sizes
 
 
+def _weekly_sizes(posts: int) -> list[int]:
+    """Shifts of WEEKLY_SHIFT posts; what is left over is one smaller last shift."""
+    sizes = [WEEKLY_SHIFT] * (posts // WEEKLY_SHIFT)
+    return [*sizes, posts % WEEKLY_SHIFT] if posts % WEEKLY_SHIFT else sizes
+
+
 def _same_offset(day: date) -> bool:
     """Whether the clocks do not change between 19:00 on `day` and 03:00 the next morning."""
     start = datetime(day.year, day.month, day.day, 19, tzinfo=TZ)
@@ -415,14 +426,19 @@ def _post(rng: random.Random, shift: ShiftData, team: str, when: datetime, numbe
     )
 
 
-def generate(posts: int, teams: int = 27, seed: int = 1) -> Corpus:
+def generate(posts: int, teams: int = 27, seed: int = 1, shape: str = "mixed") -> Corpus:
     """The corpus: the same arguments always give the same corpus."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}: one of {', '.join(SHAPES)}")
+    weekly = shape == "weekly"
     rng = random.Random(seed)
     team_data = _teams(teams, rng)
     shifts: list[ShiftData] = []
     all_posts: list[PostData] = []
     day = FIRST_SHIFT
-    for size in _shift_sizes(posts, rng):
+    # The mixed shape draws its sizes from rng here, weekly does not: a mixed corpus stays
+    # the same bytes as before the weekly shape existed.
+    for size in _weekly_sizes(posts) if weekly else _shift_sizes(posts, rng):
         while not _same_offset(day):
             day += timedelta(days=1)
         if size >= 2000:
@@ -452,7 +468,7 @@ def generate(posts: int, teams: int = 27, seed: int = 1) -> Corpus:
         for number, minute in enumerate(minutes):
             when = start + timedelta(minutes=minute)
             all_posts.append(_post(rng, shift, rng.choice(members), when, number))
-        day += timedelta(days=rng.randint(7, 21))
+        day += timedelta(days=7 if weekly else rng.randint(7, 21))
     return Corpus(team_data, tuple(shifts), tuple(all_posts))
 
 
@@ -1222,11 +1238,19 @@ class Sites:
         return self.root / "eleventy"
 
 
-def write_all(root: Path, posts: int, teams: int = 27, seed: int = 1) -> tuple[Sites, Corpus]:
+def write_all(
+    root: Path, posts: int, teams: int = 27, seed: int = 1, shape: str = "mixed"
+) -> tuple[Sites, Corpus]:
     """Writes (or reuses, when corpus.json matches) the three sites under root."""
     sites = Sites(root)
-    corpus = generate(posts, teams, seed)
-    params = {"posts": posts, "teams": teams, "seed": seed, "version": FORMAT_VERSION}
+    corpus = generate(posts, teams, seed, shape)
+    params = {
+        "posts": posts,
+        "teams": teams,
+        "seed": seed,
+        "shape": shape,
+        "version": FORMAT_VERSION,
+    }
     marker = root / "corpus.json"
     if marker.exists() and json.loads(marker.read_text()) == params:
         return sites, corpus
@@ -1246,8 +1270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--teams", type=int, default=27)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=SHAPES, default="mixed", help="see above (mixed)")
     args = parser.parse_args(argv)
-    sites, corpus = write_all(args.out.resolve(), args.posts, args.teams, args.seed)
+    sites, corpus = write_all(args.out.resolve(), args.posts, args.teams, args.seed, args.shape)
     print(
         f"{len(corpus.posts)} posts in {len(corpus.shifts)} shifts of {len(corpus.teams)} teams:"
         f" {sites.content}, {sites.hugo}, {sites.eleventy}"

@@ -27,7 +27,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -123,8 +123,11 @@ class Digests:
         """The digests of `items` joined, when every one is remembered: a timeline's posts,
         found in one C-level sweep instead of a call per post."""
         ids = list(map(id, items))
-        hits = list(map(self._memo.get, ids))
-        if None in hits or not all(map(operator.is_, map(_first, hits), items)):
+        found = list(map(self._memo.get, ids))
+        if None in found:
+            return None
+        hits = cast("list[tuple[object, bytes]]", found)  # no None, just checked
+        if not all(map(operator.is_, map(_first, hits), items)):
             return None
         self._used.update(ids)
         return b"".join(map(_second, hits))

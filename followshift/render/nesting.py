@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_DEPTH = 100  # elements inside one another; a list nested 10 deep is 20 of them
 MAX_OPEN_FORMATTING = 12  # <b>, <i>, <a>, ... open at once, each re-opened after every block
@@ -335,7 +336,7 @@ _ELEMENTS = {
 }
 
 
-def line_of(events: Iterable[tuple[object, dict[str, int]]], text: str) -> int:
+def line_of(events: Iterable[tuple[object, Any]], text: str) -> int:
     """The line of `text` where it first nests too deeply: the measure of `balance`, taken
     along pulldown-cmark's events of it (pyromark.events_with_range), which know where in the
     text they come from. 1 if not found."""

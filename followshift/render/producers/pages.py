@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -81,7 +81,7 @@ POST_RUN = 64
 ARTICLE_VERSIONS = 4
 ARTICLE_SLACK = 16
 LAZY = ' loading="lazy" decoding="async"'
-_SKIPPED = object()  # another worker's page
+_SKIPPED = cast(Reused, object())  # another worker's page (never written: it is skipped)
 NOT_FOUND = {"not_found": True}  # the 404 page's context
 
 
@@ -238,7 +238,7 @@ class SiteRenderer:
         # A group is whole when each share saw its own pages of it go through the memo.
         first, *others = (share.groups for share in shares)
         self.memo.groups.update(
-            (name, group) for name, group in first.items()  # type: ignore[misc]
+            (name, group) for name, group in first.items()
             if all(other.get(name) == group[0] for other in others)
         )  # fmt: skip
         for share in shares:
@@ -354,7 +354,7 @@ class SiteRenderer:
         # post leaves every page but the newest and the index as they are.
         for listing in listings(shift.url, shift.posts, per_page, shift.newest_first):
             index = listing.number is None
-            context = {
+            context: dict[str, object] = {
                 "shift": shift.info if index else shift.ref,
                 "page": listing,
                 "highlights": shift.highlights if index else (),

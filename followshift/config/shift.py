@@ -1,7 +1,7 @@
 """A shift's shift.yaml → ShiftConfig: title, start, end and the optional settings.
 
 Every problem of the file is reported at once (a missing title and an end before the start),
-and a shift with any error is left out. The file is read through content/confine.py, so a
+and a shift with any error is left out. The file is read through followshift/confine.py, so a
 symlink out of content/, a folder or a named pipe called shift.yaml is refused, never followed.
 """
 
@@ -13,10 +13,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from followshift.config.keys import check_keys
 from followshift.config.site import SiteConfig
-from followshift.content.confine import Refused, read_file
-from followshift.content.files import decode_text
-from followshift.content.keys import check_keys
+from followshift.confine import Refused, decode_text, read_file
 from followshift.diagnostics import Diagnostics
 from followshift.times import TimeError, parse_datetime, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml

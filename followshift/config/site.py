@@ -2,7 +2,7 @@
 
 All problems are collected before stopping (like MkDocs' config schema), so one run shows them
 all. Errors here are site-level: the build publishes nothing. Unknown keys are warnings, except
-likely typos of a known key (`langauge:`), which are errors (content/keys.py).
+likely typos of a known key (`langauge:`), which are errors (config/keys.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followshift.clean import echo, find_control
-from followshift.content.keys import check_keys
+from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
 from followshift.times import TimeError, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml

@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from followshift.clean import echo
+from followshift.config.keys import check_keys
 from followshift.config.site import read_problem
-from followshift.content.files import PHOTO_SUFFIXES, name_from_id, slugify
-from followshift.content.keys import check_keys
 from followshift.diagnostics import Diagnostics
+from followshift.naming import PHOTO_SUFFIXES, name_from_id, slugify
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 TEAM_KEYS = ("name", "region", "color", "avatar", "links")

@@ -1,15 +1,15 @@
-"""Which files in a team folder are posts, photos, or noise (editor and sync temporaries)."""
+"""Which files in a team folder are noise (editor and sync temporaries), which post a photo
+belongs to, and asking the system to read a folder's files ahead. What a name says by itself
+(suffixes, ids) is followshift/naming.py, shared with config/ and scaffold/."""
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"})
-POST_SUFFIXES = frozenset({".md", ".markdown"})
+from followshift.naming import POST_SUFFIXES
 
 # Files that editors and sync clients (Syncthing, iCloud, Dropbox, browsers) leave while they
 # work; they are never content and never worth a warning.
@@ -31,17 +31,6 @@ def is_temporary(name: str) -> bool:
 
 def is_hidden_dir(name: str) -> bool:
     return name.startswith((".", "_"))
-
-
-def slugify(name: str) -> str:
-    """`Weekmarkt Zevenaar (2)` → `weekmarkt-zevenaar-2`; ids and URLs come from this."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
-def name_from_id(team_id: str) -> str:
-    """`neder-betuwe` → `Neder-Betuwe`, for teams missing from teams.yaml."""
-    return "-".join(part[:1].upper() + part[1:] for part in team_id.split("-"))
 
 
 def photo_owner(stem: str, post_stems: set[str]) -> tuple[str, int] | None:
@@ -88,13 +77,3 @@ def read_ahead(paths: Iterable[Path]) -> None:
             pass
         finally:
             os.close(fd)
-
-
-def decode_text(data: bytes) -> str:
-    """A file's bytes as UTF-8 text with universal newlines, as `path.read_text("utf-8")` reads
-    it, at under half the cost: the text layer decodes in chunks and scans for line endings,
-    which was a third of reading 10,000 posts. Raises UnicodeDecodeError."""
-    text = data.decode("utf-8")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text

@@ -17,21 +17,18 @@ from followshift.build import schedule
 from followshift.config.shift import load_shift_config
 from followshift.config.site import SiteConfig, load_config
 from followshift.config.teams import load_teams
-from followshift.content import split
-from followshift.content.confine import (
+from followshift.confine import (
     Refused,
     folder_problem,
     is_file,
     is_folder,
     regular_file,
 )
+from followshift.content import split
 from followshift.content.files import (
-    PHOTO_SUFFIXES,
-    POST_SUFFIXES,
     has_posts,
     is_hidden_dir,
     is_temporary,
-    name_from_id,
     photo_owner,
     read_ahead,
 )
@@ -40,6 +37,7 @@ from followshift.content.names import file_name_problem, shift_folder_problem, t
 from followshift.content.posts import ShiftContext, open_post, read_lone_photo
 from followshift.content.readcache import FolderEntry, ReadCache
 from followshift.diagnostics import Diagnostics, SiteError
+from followshift.naming import PHOTO_SUFFIXES, POST_SUFFIXES, name_from_id
 from followshift.photos import ImageSettings, ProbeInfo
 
 Prober = Callable[[Path], ProbeInfo]

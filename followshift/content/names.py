@@ -9,7 +9,7 @@ the message of an error of that file or folder, or None.
 
 from __future__ import annotations
 
-from followshift.content.files import slugify
+from followshift.naming import slugify
 from followshift.render import routes
 
 

@@ -10,13 +10,13 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from followshift.content.confine import MAX_BYTES, Refused, read_file, regular_file
-from followshift.content.files import decode_text, slugify
+from followshift.config.keys import check_keys
+from followshift.confine import MAX_BYTES, Refused, decode_text, read_file, regular_file
 from followshift.content.frontmatter import split_front_matter
-from followshift.content.keys import check_keys
 from followshift.content.model import Photo, Post
 from followshift.content.readcache import digest
 from followshift.diagnostics import Diagnostics
+from followshift.naming import slugify
 from followshift.photos import ImageError, ProbeInfo
 from followshift.render.markdown import nesting_problem
 from followshift.times import (
@@ -64,7 +64,7 @@ Reader = Callable[[Diagnostics], Post | None]
 def open_post(
     path: Path, stem_photos: list[Path], ctx: ShiftContext, plain: bool = False
 ) -> tuple[bytes | None, Reader]:
-    """Reads the post file at `path` (content/confine.py; `plain`: listed as a regular file):
+    """Reads the post file at `path` (followshift/confine.py; `plain`: listed as a regular file):
     what the read cache compares it by, a digest of its bytes, and what makes the Post of them.
     When the file may not or cannot be read: None, and what reports why."""
     try:
@@ -81,7 +81,7 @@ def _refused(path: Path, refused: Refused, diags: Diagnostics) -> None:
 def read_post(
     path: Path, data: bytes, stem_photos: list[Path], ctx: ShiftContext, diags: Diagnostics
 ) -> Post | None:
-    """The post in `data`, the bytes of the file at `path` (read by content/confine.py)."""
+    """The post in `data`, the bytes of the file at `path` (read by followshift/confine.py)."""
     try:
         return _read_post(path, decode_text(data), stem_photos, ctx, diags)
     except PostError as exc:

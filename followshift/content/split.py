@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from followshift.build import schedule
-from followshift.content.confine import is_folder
+from followshift.confine import is_folder
 from followshift.content.files import is_hidden_dir
 from followshift.content.model import Post
 from followshift.content.posts import ShiftContext

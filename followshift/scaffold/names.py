@@ -18,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from followshift.content.files import is_temporary, slugify
+from followshift.content.files import is_temporary
 from followshift.diagnostics import display_path
+from followshift.naming import slugify
 from followshift.scaffold import ScaffoldError
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 

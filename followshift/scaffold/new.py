@@ -43,14 +43,10 @@ from zoneinfo import ZoneInfo
 
 from followshift.clean import without_controls
 from followshift.config.site import SiteConfig, load_config
-from followshift.content.files import (
-    PHOTO_SUFFIXES,
-    is_hidden_dir,
-    name_from_id,
-    slugify,
-)
+from followshift.content.files import is_hidden_dir
 from followshift.content.frontmatter import split_front_matter
 from followshift.diagnostics import Diagnostics, display_path
+from followshift.naming import PHOTO_SUFFIXES, name_from_id, slugify
 from followshift.scaffold import ScaffoldError
 from followshift.scaffold.names import Plan, post_slug, write, yaml_str
 from followshift.times import (

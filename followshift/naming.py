@@ -1,0 +1,25 @@
+"""What a content file's name says: its kind (the suffixes of posts and photos), the id and URL
+part it gives (`slugify`), and a team's display name when teams.yaml has none (`name_from_id`).
+
+A leaf: config/ (teams.yaml, logos), content/ (the reader) and scaffold/ (`new`, `init`) all
+name files by these rules, so they live below all three and import nothing of followshift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"})
+POST_SUFFIXES = frozenset({".md", ".markdown"})
+
+
+def slugify(name: str) -> str:
+    """`Weekmarkt Zevenaar (2)` → `weekmarkt-zevenaar-2`; ids and URLs come from this."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def name_from_id(team_id: str) -> str:
+    """`neder-betuwe` → `Neder-Betuwe`, for teams missing from teams.yaml."""
+    return "-".join(part[:1].upper() + part[1:] for part in team_id.split("-"))

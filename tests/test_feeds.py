@@ -418,7 +418,7 @@ def test_plain_text_is_what_markupsafe_striptags_gives() -> None:
     from followshift.content.loader import load_site
     from followshift.diagnostics import Diagnostics
     from followshift.render.markdown import render_markdown
-    from followshift.render.producers.feeds import plain_text
+    from followshift.render.syndication import plain_text
 
     example = Path(__file__).resolve().parent.parent / "content"
     site = load_site(example, Diagnostics())
@@ -474,7 +474,8 @@ def test_an_atom_entry_is_written_as_elementtree_writes_it() -> None:
     import random
     from dataclasses import fields
 
-    from followshift.render.producers.feeds import Entry, _atom_entry
+    from followshift.render.producers.feeds import _atom_entry
+    from followshift.render.syndication import Entry
 
     rng = random.Random(20261122)
     alphabet = ["&", "<", ">", '"', "'", "\r", "\n", "\t", "\x00", "\x0b", "\ufffe", "]]>",

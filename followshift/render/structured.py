@@ -2,40 +2,37 @@
 
 This module owns the data behind `partials/meta.html`: the description, Open Graph and Twitter
 card values, the `<link rel="alternate">` feeds, and the JSON-LD (`LiveBlogPosting` on shift and
-team-in-shift timelines, `BlogPosting` on post pages). `register` makes `page_meta()` a Jinja
-global; templates pass it what their page shows. Everything is derived from those objects, never
-from the rest of the site, so a page changes only when what it shows changes. Drafts (shown in a
-`--drafts` preview) are never described.
+team-in-shift timelines, `BlogPosting` on post pages). `Structured(...).page_meta` is the
+`page_meta()` Jinja global; templates pass it what their page shows. Everything is derived from
+those objects, never from the rest of the site, so a page changes only when what it shows
+changes. Drafts (shown in a `--drafts` preview) are never described.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
+from followshift.config.site import SiteConfig
 from followshift.render import routes
-from followshift.render.producers.feeds import (
+from followshift.render.context import Gettext
+from followshift.render.locale import Formatter
+from followshift.render.syndication import (
     FeedLink,
-    Gettext,
     excerpt,
     feed_link,
     headline,
     photo_alt,
     plain_text,
     syndicated,
-    theme_gettext,
 )
 from followshift.render.views import PostView, TeamView
-
-if TYPE_CHECKING:
-    from followshift.render.producers.pages import SiteRenderer
-    from followshift.render.templates import Templates
 
 LIVE_BLOG_UPDATES = 50
 DESCRIPTION_LENGTH = 200
@@ -83,10 +80,6 @@ class PageMeta:
     json_ld: Markup  # "" when the page has none
 
 
-def register(templates: Templates, renderer: SiteRenderer) -> None:
-    templates.page_meta = Structured(renderer).page_meta
-
-
 # json.dumps() with any option makes a new encoder per call: a third of the time for a post's.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -103,10 +96,21 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 
 class Structured:
-    """Page metadata for one build; reads the renderer's settings when first asked."""
+    """Page metadata from the settings of one build: everything it reads is given here and
+    stays the same while it lives (the site's settings, its formatter, the theme's catalog and
+    the hashed asset names)."""
 
-    def __init__(self, renderer: SiteRenderer) -> None:
-        self.r = renderer
+    def __init__(
+        self,
+        config: SiteConfig,
+        formatter: Formatter,
+        gettext: Gettext,
+        assets: Mapping[str, str],
+    ) -> None:
+        self.config = config
+        self.formatter = formatter
+        self.gettext = gettext
+        self.assets = assets
         self._last_text = ("", "")  # (html, its plain text): a post page needs it twice
         self._feed_links: dict[tuple[str, str], FeedLink] = {}
 
@@ -117,16 +121,12 @@ class Structured:
             link = self._feed_links[folder, title] = feed_link(folder, title)
         return link
 
-    @cached_property
-    def gettext(self) -> Gettext:
-        return theme_gettext(self.r)
-
     @property
     def base(self) -> str:
-        return self.r.site.config.base_url
+        return self.config.base_url
 
     def iso(self, instant: datetime) -> str:
-        return self.r.formatter.iso(instant)
+        return self.formatter.iso(instant)
 
     # -- the one entry point for templates -------------------------------------------------------
 
@@ -152,7 +152,7 @@ class Structured:
     # -- kinds of page ---------------------------------------------------------------------------
 
     def _post_page(self, post: PostView, shift: ShiftLike) -> PageMeta:
-        title = headline(post, self.r.formatter)
+        title = headline(post, self.formatter)
         text = self._text(post)
         image = self._post_image(post) if post.photos else self._default_image
         return PageMeta(
@@ -170,7 +170,7 @@ class Structured:
     def _timeline_page(
         self, shift: ShiftLike, team: TeamView | None, page: ListingLike | None
     ) -> PageMeta:
-        config = self.r.site.config
+        config = self.config
         title = f"{team.name} · {shift.title}" if team else shift.title
         url = routes.team_in_shift_url(shift.id, team.id) if team else shift.url
         shown = syndicated(page.posts, len(page.posts)) if page is not None else []
@@ -197,7 +197,7 @@ class Structured:
         )
 
     def _team_page(self, team: TeamView, posts: Sequence[PostView]) -> PageMeta:
-        config = self.r.site.config
+        config = self.config
         newest = syndicated((p for p in posts if p.photos), 1)
         image = self._post_image(newest[0]) if newest else self._default_image
         about = " · ".join(part for part in (team.name, team.region) if part)
@@ -214,7 +214,7 @@ class Structured:
         )
 
     def _site_page(self, not_found: bool) -> PageMeta:
-        config = self.r.site.config
+        config = self.config
         title = self.gettext("Page not found") if not_found else config.title
         return PageMeta(
             title=title,
@@ -250,7 +250,7 @@ class Structured:
             "mainEntityOfPage": absolute,
             "headline": excerpt(title, HEADLINE_LENGTH),
             "description": description,
-            "inLanguage": self.r.site.config.language,
+            "inLanguage": self.config.language,
             "coverageStartTime": self.iso(shift.start),
             "coverageEndTime": self.iso(shift.end),
             "datePublished": self.iso(shift.start),
@@ -267,11 +267,11 @@ class Structured:
         """One post as a `BlogPosting`: what liveBlogUpdate lists and a post page describes."""
         data: dict[str, Any] = {
             "@type": "BlogPosting",
-            "headline": excerpt(headline(post, self.r.formatter), HEADLINE_LENGTH),
+            "headline": excerpt(headline(post, self.formatter), HEADLINE_LENGTH),
             "url": self.base + post.url,
             "datePublished": self.iso(post.time),
             "dateModified": self.iso(post.modified),
-            "articleBody": self._text(post) or self._alts(post) or headline(post, self.r.formatter),
+            "articleBody": self._text(post) or self._alts(post) or headline(post, self.formatter),
             "author": self._author(post),
         }
         if post.photos:
@@ -283,7 +283,7 @@ class Structured:
         data: dict[str, Any] = {"@context": "https://schema.org", **self.update(post)}
         data["@id"] = absolute
         data["mainEntityOfPage"] = absolute
-        data["inLanguage"] = self.r.site.config.language
+        data["inLanguage"] = self.config.language
         if len(post.photos) > 1:
             data["image"] = [self.base + photo.og for photo in post.photos]
         data["publisher"] = self._publisher
@@ -303,7 +303,7 @@ class Structured:
 
     @cached_property
     def _publisher(self) -> dict[str, Any]:
-        config = self.r.site.config
+        config = self.config
         return {"@type": "Organization", "name": config.title, "url": config.base_url}
 
     # -- shared pieces ---------------------------------------------------------------------------
@@ -311,18 +311,18 @@ class Structured:
     def _post_image(self, post: PostView) -> ShareImage:
         photo = post.photos[0]
         return ShareImage(
-            self.base + photo.og, photo_alt(photo, post, self.gettext, self.r.formatter)
+            self.base + photo.og, photo_alt(photo, post, self.gettext, self.formatter)
         )
 
     @cached_property
     def _default_image(self) -> ShareImage | None:
-        path = self.r.assets.get(SHARE_IMAGE)
+        path = self.assets.get(SHARE_IMAGE)
         if path is None:  # a theme without one: a summary card, no image
             return None
-        return ShareImage(self.base + path, self.r.site.config.title, *SHARE_SIZE)
+        return ShareImage(self.base + path, self.config.title, *SHARE_SIZE)
 
     def _alts(self, post: PostView) -> str:
-        alts = (photo_alt(p, post, self.gettext, self.r.formatter) for p in post.photos)
+        alts = (photo_alt(p, post, self.gettext, self.formatter) for p in post.photos)
         return excerpt(" ".join(alts), DESCRIPTION_LENGTH)
 
     def _text(self, post: PostView) -> str:
@@ -334,11 +334,11 @@ class Structured:
 
     @cached_property
     def _site_feed(self) -> FeedLink:
-        return feed_link("", self.r.site.config.title)
+        return feed_link("", self.config.title)
 
     @cached_property
     def _locale(self) -> str:
-        language = self.r.site.config.language
+        language = self.config.language
         return OG_LOCALES.get(language, language)
 
 

@@ -14,44 +14,42 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from followshift.content.model import Status
-from followshift.render.memo import REUSED, Reused
+from followshift.render.context import RenderContext
+from followshift.render.memo import REUSED
+from followshift.render.producers import OutputFile
 from followshift.render.views import ShiftView
-
-if TYPE_CHECKING:
-    from followshift.render.producers.pages import SiteRenderer
 
 LIVE_WINDOW = 50
 POLL_SECONDS = 20
 
 
-def live_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
-    for shift in r.shifts:
+def files(ctx: RenderContext) -> Iterator[OutputFile]:
+    for shift in ctx.shifts:
         path = f"{shift.url}live.json"
         inputs = {
             "shift": shift.ref,
             "posts": shift.posts[-LIVE_WINDOW:],
             "count": shift.post_count,
         }
-        if r.memo.reuse(path, r.memo.key("live.json", inputs)):
+        if ctx.memo.reuse(path, ctx.memo.key("live.json", inputs)):
             yield path, REUSED
         else:
-            yield path, live_json(r, shift)
+            yield path, live_json(ctx, shift)
 
 
-def live_json(r: SiteRenderer, shift: ShiftView) -> bytes:
+def live_json(ctx: RenderContext, shift: ShiftView) -> bytes:
     window = shift.posts[-LIVE_WINDOW:]
     posts = []
     for post in window:
-        html = str(r.article(post, "h3", "../"))
+        html = str(ctx.article(post, "h3", "../"))
         posts.append(
             {
                 "id": post.anchor,
                 "team": post.team.id,
-                "time": r.formatter.iso(post.time),
-                "modified": r.formatter.iso(post.modified),
+                "time": ctx.formatter.iso(post.time),
+                "modified": ctx.formatter.iso(post.modified),
                 "html": html.strip(),
             }
         )
@@ -60,7 +58,7 @@ def live_json(r: SiteRenderer, shift: ShiftView) -> bytes:
         "shift": shift.id,
         "status": shift.status.value,
         "poll": POLL_SECONDS if shift.status is Status.LIVE else 0,
-        "updated": r.formatter.iso(shift.last_update) if shift.last_update else None,
+        "updated": ctx.formatter.iso(shift.last_update) if shift.last_update else None,
         "since": posts[0]["time"] if posts else None,
         "count": shift.post_count,
         "posts": posts,

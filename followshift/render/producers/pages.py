@@ -24,16 +24,14 @@ from followshift.content.model import Site, Status
 from followshift.photos.stage import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
-from followshift.render.context import Derived, RenderContext
-from followshift.render.locale import Formatter
+from followshift.render.context import Derived, Gettext, RenderContext
+from followshift.render.locale import Formatter, load_translations
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
-from followshift.render.producers.feeds import feed_files, theme_gettext
-from followshift.render.producers.live import live_files
-from followshift.render.producers.sitemap import sitemap_files
-from followshift.render.structured import register as register_structured
+from followshift.render.producers import OutputFile, feeds, live, sitemap
+from followshift.render.structured import Structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
 from followshift.render.view_cache import ViewCache, site_views
@@ -103,6 +101,18 @@ class Share:
     rendered: int
 
 
+def theme_gettext(theme: Theme, language: str) -> Gettext:
+    """The theme's UI catalog, for the few words (alt fallbacks) that appear outside pages."""
+    return _catalog(tuple(theme.locale_dirs), language, theme.fingerprint)
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(locale_dirs: tuple[Path, ...], language: str, fingerprint: str) -> Gettext:
+    """Compiled once, not at every rebuild of `watch`: the theme's fingerprint covers its .po
+    files, so an edited catalog is compiled again."""
+    return load_translations(list(locale_dirs), language).gettext
+
+
 def hashed_name(name: str, data: bytes) -> str:
     digest = hashlib.blake2b(data, digest_size=5).hexdigest()
     stem, dot, suffix = name.rpartition(".")
@@ -133,7 +143,12 @@ class SiteRenderer:
         self.assets: dict[str, str] = {}
         self.asset_bytes: dict[str, bytes] = {}
         self._collect_assets()
-        register_structured(self.templates, self)
+        # Until the environment is built per render fingerprint (it is kept while only the
+        # theme, language and zone stay the same), page_meta is bound here at every build.
+        self.gettext = theme_gettext(theme, self.formatter.language)
+        self.templates.page_meta = Structured(
+            site.config, self.formatter, self.gettext, self.assets
+        ).page_meta
         fingerprint = pickle.dumps(
             (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
         )
@@ -164,7 +179,7 @@ class SiteRenderer:
         return RenderContext(
             config=self.site.config,
             formatter=self.formatter,
-            gettext=theme_gettext(self),
+            gettext=self.gettext,
             shifts=tuple(self.shifts),
             teams=self.teams,
             teams_with_posts=tuple(self.teams_with_posts()),
@@ -255,12 +270,10 @@ class SiteRenderer:
         new = (p for shift in self.shifts for p in shift.posts)
         return sum(routes.page_file(p.url) not in previous for p in new) >= schedule.FORK_MIN_WORK
 
-    def _other_files(self) -> Iterator[tuple[str, bytes | Reused]]:
-        yield from sitemap_files(self)
-        yield from live_files(self)
-        # Headers and cache rules for static hosts that read a _headers file (docs/hosting.md).
-        yield "_headers", self.templates.render("_headers", {}).encode("utf-8")
-        yield from feed_files(self)
+    def _other_files(self) -> Iterator[OutputFile]:
+        yield from sitemap.files(self.ctx)
+        yield from live.files(self.ctx)
+        yield from feeds.files(self.ctx)
 
     def _render_share(self, k: int) -> Share:
         """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups.

@@ -1,87 +1,97 @@
-"""sitemap.xml (with lastmod) and robots.txt."""
+"""sitemap.xml (with lastmod), robots.txt and `_headers`: the files hosts and crawlers read."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from followshift.render import routes
-from followshift.render.memo import REUSED, Reused
-from followshift.render.views import ShiftView
-
-if TYPE_CHECKING:
-    from followshift.render.producers.pages import SiteRenderer
-
-
-def sitemap_files(r: SiteRenderer) -> Iterator[tuple[str, bytes | Reused]]:
-    inputs = {"base": r.site.config.base_url, "shifts": tuple((s.url, s.posts) for s in r.shifts)}
-    reuse = r.memo.reuse("sitemap.xml", r.memo.key("sitemap.xml", inputs))
-    yield "sitemap.xml", REUSED if reuse else sitemap(r)
-    yield "robots.txt", robots(r)
+from followshift.render.context import RenderContext
+from followshift.render.memo import REUSED
+from followshift.render.producers import OutputFile
+from followshift.render.views import PostView, ShiftView
 
 
-def sitemap(r: SiteRenderer) -> bytes:
-    base = r.site.config.base_url
-    entries: list[tuple[str, datetime | None]] = [("", last_update(r.shifts))]
+def files(ctx: RenderContext) -> Iterator[OutputFile]:
+    inputs = {"base": ctx.config.base_url, "shifts": tuple((s.url, s.posts) for s in ctx.shifts)}
+    reuse = ctx.memo.reuse("sitemap.xml", ctx.memo.key("sitemap.xml", inputs))
+    yield "sitemap.xml", REUSED if reuse else sitemap(ctx)
+    yield "robots.txt", robots(ctx)
+    # Headers and cache rules for static hosts that read a _headers file (docs/hosting.md).
+    yield "_headers", ctx.templates.render("_headers", {}).encode("utf-8")
+
+
+def sitemap(ctx: RenderContext) -> bytes:
+    base = ctx.config.base_url
+    entries: list[tuple[str, datetime | None]] = [("", last_update(ctx, ctx.shifts))]
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        *_lines(r, base, entries),
+        *_lines(ctx, base, entries),
     ]
-    # A shift's lines come from its view alone: a view kept from the last build keeps them.
-    lines.extend(_shift_lines(r, base, shift) for shift in r.shifts)
-    entries = [(routes.team_url(t), last_update(r.shifts, t)) for t in r.teams_with_posts()]
-    lines.extend(_lines(r, base, entries))
+    # A shift's lines come from its view alone: in watch they are kept while it is unchanged.
+    lines.extend(_shift_lines(ctx, base, shift) for shift in ctx.shifts)
+    entries = [(routes.team_url(t), last_update(ctx, ctx.shifts, t)) for t in ctx.teams_with_posts]
+    lines.extend(_lines(ctx, base, entries))
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 
 
-def _lines(r: SiteRenderer, base: str, entries: list[tuple[str, datetime | None]]) -> list[str]:
+def _lines(ctx: RenderContext, base: str, entries: list[tuple[str, datetime | None]]) -> list[str]:
     lines = []
     for url, modified in entries:
-        lastmod = f"<lastmod>{r.formatter.iso(modified)}</lastmod>" if modified else ""
+        lastmod = f"<lastmod>{ctx.formatter.iso(modified)}</lastmod>" if modified else ""
         lines.append(f"<url><loc>{html.escape(base + url, quote=False)}</loc>{lastmod}</url>")
     return lines
 
 
-def _shift_lines(r: SiteRenderer, base: str, shift: ShiftView) -> str:
-    key = ("sitemap", base, r.formatter.tz)
-    text = shift.memo.get(key)
-    if text is None:
+def _shift_lines(ctx: RenderContext, base: str, shift: ShiftView) -> str:
+    made = ("sitemap", base, ctx.formatter.tz)
+
+    def post_line(post: PostView) -> str:
+        def make() -> str:
+            return _lines(ctx, base, [(post.url, post.modified)])[0]
+
+        # A post's line is kept in watch (a live shift's changes); a one-off build makes each
+        # line once and needs no key for it.
+        if not ctx.derived.retain:
+            return make()
+        return ctx.derived.get((*made, ctx.memo.digest(post)), make)
+
+    def make() -> str:
         entries: list[tuple[str, datetime | None]] = [(shift.url, shift.last_update)]
         for st in shift.teams:
-            entries.append((st.url, _team_updates(shift)[st.team.id]))
-        lines = _lines(r, base, entries)
-        for post in shift.posts:  # a post's line is kept with its view (a live shift's changes)
-            line = post.memo.get(key)
-            if line is None:
-                line = post.memo[key] = _lines(r, base, [(post.url, post.modified)])[0]
-            lines.append(line)  # type: ignore[arg-type]
-        text = shift.memo[key] = "\n".join(lines)
-    return text  # type: ignore[return-value]
+            entries.append((st.url, _team_updates(ctx, shift)[st.team.id]))
+        lines = _lines(ctx, base, entries)
+        lines.extend(post_line(post) for post in shift.posts)
+        return "\n".join(lines)
+
+    return ctx.derived.get((*made, ctx.memo.digest(shift)), make)
 
 
-def _team_updates(shift: ShiftView) -> dict[str, datetime]:
+def _team_updates(ctx: RenderContext, shift: ShiftView) -> dict[str, datetime]:
     """Each team's last update in the shift, made once per shift view."""
-    updates = shift.memo.get("team updates")
-    if updates is None:
+
+    def make() -> dict[str, datetime]:
         found: dict[str, datetime] = {}
         for post in shift.posts:
             team = post.team.id
             if team not in found or post.modified > found[team]:
                 found[team] = post.modified
-        updates = shift.memo["team updates"] = found
-    return updates  # type: ignore[return-value]
+        return found
+
+    return ctx.derived.get(("team updates", ctx.memo.digest(shift)), make)
 
 
-def last_update(shifts: list[ShiftView], team_id: str | None = None) -> datetime | None:
+def last_update(
+    ctx: RenderContext, shifts: Sequence[ShiftView], team_id: str | None = None
+) -> datetime | None:
     if team_id is None:
         return max((s.last_update for s in shifts if s.last_update is not None), default=None)
-    times = [u for s in shifts if (u := _team_updates(s).get(team_id)) is not None]
+    times = [u for s in shifts if (u := _team_updates(ctx, s).get(team_id)) is not None]
     return max(times, default=None)
 
 
-def robots(r: SiteRenderer) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {r.site.config.base_url}sitemap.xml\n".encode()
+def robots(ctx: RenderContext) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {ctx.config.base_url}sitemap.xml\n".encode()

@@ -1,10 +1,11 @@
 """Forked workers for the CPU-bound half of a cold build: Markdown and page rendering.
 
-A worker is a fork of the build process after the site has been read, so it starts with the
-whole model in memory and nothing has to be sent to it but a number: `task(k)` does the k-th
-share of the work and returns something small (rendered Markdown; for pages, the staged files'
-digests). The build process does share 0 itself, so n shares cost n - 1 forks: every fork
-copies the objects it touches (CPython writes reference counts), so each one costs memory.
+A render worker is a fork of the build process after the site has been read, so it starts
+with the whole model in memory and nothing has to be sent to it but a number: `task(k)` does
+the k-th share of the work and returns something small (rendered Markdown; for pages, the
+staged files' digests). The build process does share 0 itself, so n shares cost n - 1 forks:
+every fork copies the objects it touches (CPython writes reference counts), so each one costs
+memory. (The read worker of content/split.py is forked before reading, with the same Forked.)
 
 Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with `--jobs 1`
 everything runs in the build process itself, with the same output.
@@ -12,7 +13,6 @@ everything runs in the build process itself, with the same output.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from followshift.build import collector
 from followshift.diagnostics import SiteError
 
 # The least work (Markdown texts, pages to render, files to read) worth a fork: below about
@@ -126,17 +127,12 @@ class Forked:
     def __init__(self, task: Callable[[int], Any], n: int) -> None:
         global _TASK
         _TASK = task  # the fork copies it: tasks are closures, which do not pickle
-        # Frozen objects are never visited by the workers' garbage collector, which would
-        # otherwise write to (and so copy) every page of the model in each worker.
-        frozen = gc.get_freeze_count() > 0  # by the build already: leave it so
-        gc.freeze()
         try:
-            self._pool = pool(n - 1)
-            self._futures = [self._pool.submit(_run, k) for k in range(1, n)]  # forks them
+            with collector.freeze_for_fork():  # the workers do not copy the model (collector.py)
+                self._pool = pool(n - 1)
+                self._futures = [self._pool.submit(_run, k) for k in range(1, n)]  # forks them
         finally:
             _TASK = None
-            if not frozen:
-                gc.unfreeze()
 
     def results(self) -> list[Any]:
         """The results of shares 1 … n - 1."""

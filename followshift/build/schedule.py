@@ -1,4 +1,5 @@
-"""Forked workers for the CPU-bound half of a cold build: Markdown and page rendering.
+"""The one module that starts processes: forked workers for the CPU-bound half of a cold build
+(reading, Markdown and page rendering), and the photo pool (photo_pool).
 
 A render worker is a fork of the build process after the site has been read, so it starts
 with the whole model in memory and nothing has to be sent to it but a number: `task(k)` does
@@ -36,11 +37,16 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def default_workers() -> int:
+    """One per CPU this process may actually run on (containers, CI), not all the host has."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return max(1, len(affinity(0))) if affinity else os.cpu_count() or 1
+
+
 def jobs(requested: int | None) -> int:
-    """The number of workers to use: `--jobs`, else one per CPU this process may run on."""
+    """The number of forked workers to use: `--jobs`, else default_workers()."""
     if requested is None:
-        affinity = getattr(os, "sched_getaffinity", None)
-        requested = len(affinity(0)) if affinity else os.cpu_count() or 1
+        requested = default_workers()
     return max(1, requested) if can_fork() else 1
 
 
@@ -100,6 +106,16 @@ def pool(n: int) -> ProcessPoolExecutor:
     """
     return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
                                initializer=_ignore_sigint)  # fmt: skip
+
+
+def photo_pool(n: int) -> ProcessPoolExecutor:
+    """n workers for photos (photos/processor.py), started afresh rather than forked: the pool
+    may be made in `watch`, whose file-watcher threads make forking unsafe (a fork of a
+    threaded process can deadlock in the child); forkserver cannot, nor spawn, where that is
+    all there is (Windows)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(n, mp_context=context)
 
 
 def stop(executor: ProcessPoolExecutor) -> None:

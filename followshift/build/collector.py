@@ -57,11 +57,17 @@ def resting(one_off: bool) -> Iterator[None]:
     if not one_off:
         yield
         return
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with paused():
-            yield
+        yield
     finally:
-        gc.freeze()  # on an error too: one_off thaws it when the build ends
+        # Frozen before the collector may run again: the first allocation after enable()
+        # would otherwise start a collection of everything read (on an error too: one_off
+        # thaws it when the build ends).
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -24,7 +24,6 @@ The watcher never dies on bad content: every problem is a diagnostic, printed as
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -39,6 +38,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.utils import UnsupportedLibcError
 
+from followshift.build import collector
 from followshift.build.pipeline import BuildOptions, BuildResult, build
 from followshift.build.state import BuildCache
 from followshift.content.files import is_temporary
@@ -51,7 +51,6 @@ from followshift.writing import OpenWrites
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 MAX_WAIT = 0.5  # a steady stream of events still rebuilds this often
 SETTLE = 2.0  # a file untouched this long is finished; its errors are real
-REFREEZE = 100  # rebuilds between two full garbage collections (settle_memory)
 
 
 @dataclass
@@ -141,19 +140,6 @@ class _Overflow(logging.Filter):
             self.watcher.writes.lost()  # a close may have been lost too
             self.watcher.notify([self.watcher.options.content])
         return True
-
-
-def settle_memory() -> None:
-    """Collects garbage, then takes what is alive out of the garbage collector's sight.
-
-    A watcher holds the whole site in memory (10,000 posts: ~150,000 objects); Python's full
-    collection walks all of it every few rebuilds, 0.15 s each time, a rebuild's own cost. After
-    this, only objects made since are walked. Called after the first build and then every
-    REFREEZE rebuilds, so that garbage made of older objects is still collected now and then.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 class Watcher:
@@ -293,7 +279,7 @@ class Watcher:
         self._observer = observer
         try:
             self.report(self.rebuild("start"))
-            settle_memory()
+            collector.settle()  # the first build's model, out of the collector's sight
             rebuilds = 0
             while True:
                 reason = self._wait()
@@ -301,13 +287,13 @@ class Watcher:
                     return
                 self.report(self.rebuild(reason))
                 rebuilds += 1
-                if rebuilds % REFREEZE == 0:
-                    settle_memory()
+                if rebuilds % collector.REFREEZE == 0:
+                    collector.settle()
         finally:
             observer.stop()
             observer.join(timeout=5)
             watchdog_log.removeFilter(overflow)
-            gc.unfreeze()
+            collector.thaw()
 
     def _wait(self) -> str | None:
         """Blocks until a rebuild is due; returns why, or None when stopped."""

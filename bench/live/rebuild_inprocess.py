@@ -5,7 +5,7 @@
 The same workload as bench_watch.py (its corpus, its live shift, its --now and its drops): a
 cold build, then per drop one new post written into content/ and build() called again with the
 same BuildCache, as `watch` does: told which file changed, as the watcher is (BuildCache.touch),
-and with memory settled after the first build (watch.settle_memory). Prints each rebuild's time,
+and with memory settled after the first build (collector.settle). Prints each rebuild's time,
 stage timings and counts; at the end site/ is compared byte for byte with a cold build of the
 same content into an empty folder.
 """
@@ -28,9 +28,9 @@ import bench_watch  # noqa: E402
 import make_corpus  # noqa: E402
 from common import BENCH, tree_differences, tree_digests  # noqa: E402
 
+from followshift.build.collector import settle as settle_memory  # noqa: E402
 from followshift.build.pipeline import BuildOptions, build  # noqa: E402
 from followshift.build.state import BuildCache  # noqa: E402
-from followshift.watch import settle_memory  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,6 @@ reported.
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from followshift.build import schedule, statefile
+from followshift.build import collector, schedule, statefile
 from followshift.build.state import BuildCache
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
@@ -84,28 +83,6 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = time.perf_counter() - start
 
 
-@contextmanager
-def _collector_resting(one_off: bool) -> Iterator[None]:
-    """In a one-off build: no garbage collection while the model is read, then the model is
-    left out of later collections (gc.freeze) until the build ends.
-
-    Reading makes hundreds of thousands of long-lived objects and hardly any cyclic garbage;
-    each full collection walks them all, which made reading 50,000 posts take 7.9 s instead
-    of 5.6 s. `watch` manages the collector itself (watch.py).
-    """
-    if not one_off:
-        yield
-        return
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.freeze()
-
-
 def commit_rank(relpath: str) -> int:
     """Where an output goes in the commit's order (Output.commit): what pages link to before
     the pages, each page before the pages that list it, the entry points last.
@@ -130,13 +107,6 @@ def commit_rank(relpath: str) -> int:
     return 1
 
 
-# A one-off build collects the youngest generation every 5,000 allocations instead of 700.
-# Rendering allocates a great deal and makes hardly any cycles; with the default, the
-# collector's time in a cold TEXT-10k build was 0.25 s (three full collections, started by the
-# feeds' caches), with this 0.12 s, at the same peak memory. (`watch` keeps the default.)
-ONE_OFF_THRESHOLD = 5000
-
-
 def build(
     options: BuildOptions,
     progress: Callable[[int, int], None] | None = None,
@@ -147,17 +117,13 @@ def build(
     Raises OutputLocked when another process writes --out, OutputFolderError when --out may
     not be written to (both checked first), OutputError when writing fails midway.
     """
-    thresholds = gc.get_threshold()
-    if cache is None:  # a one-off build (see ONE_OFF_THRESHOLD)
-        gc.set_threshold(max(thresholds[0], ONE_OFF_THRESHOLD), *thresholds[1:])
-    try:
-        # One writer per output folder (lock.py); `watch` holds the lock already (re-entrant).
-        with OutputLock(options.out, "build") if options.write else contextlib.nullcontext():
-            return _build(options, progress, cache)
-    finally:
-        if cache is None:
-            gc.unfreeze()  # see _collector_resting
-            gc.set_threshold(*thresholds)
+    # A one-off build has its own gc policy (collector.py); `watch` manages the collector
+    # itself. One writer per output folder (lock.py); `watch` holds it already (re-entrant).
+    with (
+        collector.one_off() if cache is None else contextlib.nullcontext(),
+        OutputLock(options.out, "build") if options.write else contextlib.nullcontext(),
+    ):
+        return _build(options, progress, cache)
 
 
 def _build(
@@ -200,7 +166,7 @@ def _run(
     try:
         markdown_entries = len(cache.markdown)
         markdown = MarkdownRenderer(cache.markdown)
-        with _timed(result.timings, "read"), _collector_resting(not watching):
+        with _timed(result.timings, "read"), collector.resting(not watching):
             site = load_site(
                 options.content, diags, options.base_url, cache=cache.reads,
                 jobs=1 if watching else schedule.jobs(options.jobs),
@@ -241,7 +207,7 @@ def _run(
         # site is never held in memory; commit() below puts them in place.
         with _timed(result.timings, "render"):
             # Markdown and the views: long-lived objects again, hardly any cyclic garbage.
-            with _collector_resting(not watching):
+            with collector.resting(not watching):
                 renderer = SiteRenderer(site, theme, render_options)
             for path, data in renderer.render_all():
                 result.files += 1

@@ -1,10 +1,12 @@
-"""Forked workers for the CPU-bound half of a cold build: Markdown and page rendering.
+"""The one module that starts processes: forked workers for the CPU-bound half of a cold build
+(reading, Markdown and page rendering), and the photo pool (photo_pool).
 
-A worker is a fork of the build process after the site has been read, so it starts with the
-whole model in memory and nothing has to be sent to it but a number: `task(k)` does the k-th
-share of the work and returns something small (rendered Markdown; for pages, the staged files'
-digests). The build process does share 0 itself, so n shares cost n - 1 forks: every fork
-copies the objects it touches (CPython writes reference counts), so each one costs memory.
+A render worker is a fork of the build process after the site has been read, so it starts
+with the whole model in memory and nothing has to be sent to it but a number: `task(k)` does
+the k-th share of the work and returns something small (rendered Markdown; for pages, the
+staged files' digests). The build process does share 0 itself, so n shares cost n - 1 forks:
+every fork copies the objects it touches (CPython writes reference counts), so each one costs
+memory. (The read worker of content/split.py is forked before reading, with the same Forked.)
 
 Only where fork is safe and cheap, Linux; elsewhere (Windows, macOS) and with `--jobs 1`
 everything runs in the build process itself, with the same output.
@@ -12,7 +14,6 @@ everything runs in the build process itself, with the same output.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -22,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from followshift.build import collector
 from followshift.diagnostics import SiteError
 
 # The least work (Markdown texts, pages to render, files to read) worth a fork: below about
@@ -35,11 +37,16 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
+def default_workers() -> int:
+    """One per CPU this process may actually run on (containers, CI), not all the host has."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return max(1, len(affinity(0))) if affinity else os.cpu_count() or 1
+
+
 def jobs(requested: int | None) -> int:
-    """The number of workers to use: `--jobs`, else one per CPU this process may run on."""
+    """The number of forked workers to use: `--jobs`, else default_workers()."""
     if requested is None:
-        affinity = getattr(os, "sched_getaffinity", None)
-        requested = len(affinity(0)) if affinity else os.cpu_count() or 1
+        requested = default_workers()
     return max(1, requested) if can_fork() else 1
 
 
@@ -101,6 +108,16 @@ def pool(n: int) -> ProcessPoolExecutor:
                                initializer=_ignore_sigint)  # fmt: skip
 
 
+def photo_pool(n: int) -> ProcessPoolExecutor:
+    """n workers for photos (photos/processor.py), started afresh rather than forked: the pool
+    may be made in `watch`, whose file-watcher threads make forking unsafe (a fork of a
+    threaded process can deadlock in the child); forkserver cannot, nor spawn, where that is
+    all there is (Windows)."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(n, mp_context=context)
+
+
 def stop(executor: ProcessPoolExecutor) -> None:
     """Ends the workers at once, whatever they are doing (an error or Ctrl-C in the build)."""
     terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
@@ -126,17 +143,12 @@ class Forked:
     def __init__(self, task: Callable[[int], Any], n: int) -> None:
         global _TASK
         _TASK = task  # the fork copies it: tasks are closures, which do not pickle
-        # Frozen objects are never visited by the workers' garbage collector, which would
-        # otherwise write to (and so copy) every page of the model in each worker.
-        frozen = gc.get_freeze_count() > 0  # by the build already: leave it so
-        gc.freeze()
         try:
-            self._pool = pool(n - 1)
-            self._futures = [self._pool.submit(_run, k) for k in range(1, n)]  # forks them
+            with collector.freeze_for_fork():  # the workers do not copy the model (collector.py)
+                self._pool = pool(n - 1)
+                self._futures = [self._pool.submit(_run, k) for k in range(1, n)]  # forks them
         finally:
             _TASK = None
-            if not frozen:
-                gc.unfreeze()
 
     def results(self) -> list[Any]:
         """The results of shares 1 … n - 1."""

@@ -1,19 +1,20 @@
 """ImageProcessor: the build's entry point for publishing photos.
 
 This module owns scheduling: looking results up in the cache without decoding anything,
-spreading the uncached photos over a process pool, reporting progress, and keeping every
-failure attached to the one photo that caused it.
+spreading the uncached photos over a process pool (started by build/schedule.py, the one
+module that starts processes), reporting progress, and keeping every failure attached to the
+one photo that caused it.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+
+from followshift.build import schedule
 
 from . import cache
 from .blur import check_regions
@@ -24,20 +25,6 @@ from .variants import Job, render_job
 log = logging.getLogger(__name__)
 
 Outcome = PhotoResult | ImageError
-
-
-def default_workers() -> int:
-    # The CPUs this process may actually run on (containers, CI), not all the host has.
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # Forking a process that may run threads (the dev server's file watcher) can deadlock
-    # in the child; forkserver, or spawn where that is all there is (Windows), cannot.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _outcome(future: Future[Outcome]) -> Outcome:
@@ -91,7 +78,7 @@ class ImageProcessor:
             if progress is not None:
                 progress(len(results), total)
 
-        parallel = min(workers or default_workers(), total)
+        parallel = min(workers or schedule.default_workers(), total)
         # Requests with identical bytes and blur share one key and are rendered once.
         groups: dict[str, list[PhotoRequest]] = {}
         queued: list[tuple[str, Job]] = []  # to render, not yet handed to the pool
@@ -122,7 +109,7 @@ class ImageProcessor:
                 # on, photos go to the pool while the rest is still being hashed.
                 if parallel > 1 and len(queued) + len(futures) > 1:
                     if pool is None:
-                        pool = ProcessPoolExecutor(parallel, mp_context=_pool_context())
+                        pool = schedule.photo_pool(parallel)
                     futures.update((pool.submit(render_job, j), k) for k, j in queued)
                     queued.clear()
             for key, job in queued:

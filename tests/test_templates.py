@@ -102,39 +102,51 @@ def test_remembered_gettext_keeps_the_markup_type() -> None:
     assert html.render() == "a & b&lt;"
 
 
+def _sites_with_and_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: str, text: str
+) -> list[dict[str, bytes]]:
+    """The example site and a site of hostile posts (`text` as a post body), each built with
+    jinja_speedups.`switch` on and then off: [example on, hostile on, example off, hostile
+    off]."""
+    from conftest import contents, make_site, post_path, site_files
+
+    from followshift.build import pipeline as build_module
+    from followshift.render import jinja_speedups
+
+    hostile = {
+        post_path("zevenaar", "1915-vreemd.md"): (
+            '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
+            'author: "A <b>B</b> & C"\n---\n' + text
+        ),
+    }
+    example = Path(__file__).resolve().parent.parent / "content"
+    outputs = []
+    for on in (True, False):
+        monkeypatch.setattr(jinja_speedups, switch, on)
+        for name, root in (("example", example.parent), ("hostile", None)):
+            if root is None:
+                root = make_site(tmp_path / f"hostile-{on}", site_files(hostile))
+            out = tmp_path / f"out-{name}-{on}"
+            options = build_module.BuildOptions(
+                content=root / "content", out=out, now="2026-10-24T21:00", jobs=1
+            )
+            monkeypatch.setenv("FOLLOWSHIFT_CACHE", str(tmp_path / f"cache-{name}-{on}"))
+            assert build_module.build(options).published
+            outputs.append(contents(out))
+    return outputs
+
+
 def test_expressions_escaped_as_text_give_the_bytes_of_markupsafe_escape(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Templates escape `{{ … }}` output to plain text instead of Markup objects
     (jinja_speedups._escape_output); the example site, hostile posts and all, comes out the same
     as with MarkupSafe's escape()."""
-    from conftest import contents, make_site, post_path, site_files
-
-    from followshift.build import pipeline as build_module
     from followshift.render import jinja_speedups
 
     assert jinja_speedups._escape_inner is not None  # MarkupSafe 3: the fast path is taken
-    hostile = {
-        post_path("zevenaar", "1915-vreemd.md"): (
-            '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
-            'author: "A <b>B</b> & C"\n---\n'
-            "Tekst met <em>html</em>, & en < en > en \"quotes\" en 'enkel'.\n"
-        ),
-    }
-    example = Path(__file__).resolve().parent.parent / "content"
-    outputs = []
-    for text_escape in (True, False):
-        monkeypatch.setattr(jinja_speedups, "TEXT_ESCAPE", text_escape)
-        for name, root in (("example", example.parent), ("hostile", None)):
-            if root is None:
-                root = make_site(tmp_path / f"hostile-{text_escape}", site_files(hostile))
-            out = tmp_path / f"out-{name}-{text_escape}"
-            options = build_module.BuildOptions(
-                content=root / "content", out=out, now="2026-10-24T21:00", jobs=1
-            )
-            monkeypatch.setenv("FOLLOWSHIFT_CACHE", str(tmp_path / f"cache-{name}-{text_escape}"))
-            assert build_module.build(options).published
-            outputs.append(contents(out))
+    text = "Tekst met <em>html</em>, & en < en > en \"quotes\" en 'enkel'.\n"
+    outputs = _sites_with_and_without(tmp_path, monkeypatch, "TEXT_ESCAPE", text)
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert len(outputs[0]) > 50
@@ -194,32 +206,8 @@ def test_stock_jinja_builds_the_same_site_as_the_speedups(
 ) -> None:
     """On a Jinja or MarkupSafe the speedups were not written for, stock Jinja renders the
     example site, hostile posts and all, to the same bytes."""
-    from conftest import contents, make_site, post_path, site_files
-
-    from followshift.build import pipeline as build_module
-    from followshift.render import jinja_speedups
-
-    hostile = {
-        post_path("zevenaar", "1915-vreemd.md"): (
-            '---\ntitle: "<script>alert(1)</script> & \\"quotes\\" \'x\'"\n'
-            'author: "A <b>B</b> & C"\n---\n'
-            '{{ _("Live") }} <em>html</em>, & en < en > en "quotes" en \'enkel\'.\n'
-        ),
-    }
-    example = Path(__file__).resolve().parent.parent / "content"
-    outputs = []
-    for speedups in (True, False):
-        monkeypatch.setattr(jinja_speedups, "SPEEDUPS", speedups)
-        for name, root in (("example", example.parent), ("hostile", None)):
-            if root is None:
-                root = make_site(tmp_path / f"hostile-{speedups}", site_files(hostile))
-            out = tmp_path / f"out-{name}-{speedups}"
-            options = build_module.BuildOptions(
-                content=root / "content", out=out, now="2026-10-24T21:00", jobs=1
-            )
-            monkeypatch.setenv("FOLLOWSHIFT_CACHE", str(tmp_path / f"cache-{name}-{speedups}"))
-            assert build_module.build(options).published
-            outputs.append(contents(out))
+    text = '{{ _("Live") }} <em>html</em>, & en < en > en "quotes" en \'enkel\'.\n'
+    outputs = _sites_with_and_without(tmp_path, monkeypatch, "SPEEDUPS", text)
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert len(outputs[0]) > 50

@@ -21,13 +21,10 @@ import pytest
 from conftest import AFTER, SHIFT, Run, html_pages, make_site, post_path, site_files
 from standards_support import missing, vnu_jar
 
-from followshift.render.markdown import (
-    _convert,
-    nesting_problem,
-    render_markdown,
-    without_controls,
-)
-from followshift.render.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance
+from followshift.commonmark import convert as _convert
+from followshift.commonmark import nesting_problem
+from followshift.nesting import MAX_DEPTH, MAX_OPEN_FORMATTING, TooDeep, balance
+from followshift.render.markdown import render_markdown, without_controls
 
 TESTS = Path(__file__).resolve().parent
 

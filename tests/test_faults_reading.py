@@ -25,7 +25,7 @@ from followshift.config.site import load_config
 from followshift.content.loader import image_settings, load_site
 from followshift.content.readcache import ReadCache
 from followshift.diagnostics import Diagnostics
-from followshift.render import routes
+from followshift.naming import SITE_FOLDERS, TIMELINE_FOLDERS
 
 SECRET = "GEHEIM-CI-TOKEN-5f3a9c"
 COMMANDS = ("check", "build")
@@ -286,7 +286,7 @@ def test_a_folder_or_file_name_that_site_uses_itself_is_an_error_of_that_item(
 def test_the_reserved_names_are_every_folder_site_writes_beside_shifts_teams_and_posts(
     tmp_path: Path, run: Run
 ) -> None:
-    """routes.py names them once; this keeps the list true to what a build writes."""
+    """naming.py names them once; this keeps the list true to what a build writes."""
     files = site_files({post_path("zevenaar", "1930-foto.jpg"): jpeg()})
     files[post_path("zevenaar", "1930-foto.md")] = "Met foto.\n"
     files["content/site.yaml"] += "per_page: 5\n"  # numbered pages everywhere
@@ -307,10 +307,10 @@ def test_the_reserved_names_are_every_folder_site_writes_beside_shifts_teams_and
         }
 
     content = tmp_path / "content"
-    assert own_folders(site, content) == routes.SITE_FOLDERS
-    assert own_folders(site / SHIFT, content / SHIFT) == routes.TIMELINE_FOLDERS
+    assert own_folders(site, content) == SITE_FOLDERS
+    assert own_folders(site / SHIFT, content / SHIFT) == TIMELINE_FOLDERS
     zevenaar = content / SHIFT / "zevenaar"
-    assert own_folders(site / SHIFT / "zevenaar", zevenaar) == routes.TIMELINE_FOLDERS
+    assert own_folders(site / SHIFT / "zevenaar", zevenaar) == TIMELINE_FOLDERS
 
 
 # -- shift.yaml -----------------------------------------------------------------------------------

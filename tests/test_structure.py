@@ -19,9 +19,11 @@ PACKAGE = Path(followshift.__file__).resolve().parent
 LEAVES = frozenset(
     {
         "clean",
+        "commonmark",
         "confine",
         "diagnostics",
         "naming",
+        "nesting",
         "times",
         "yamlio",
         "photos.model",
@@ -34,16 +36,10 @@ ABOVE_READING = ("render", "build", "publish", "commands", "cli", "watch", "serv
 # content/ may call the one module that starts processes (build/schedule.py, which calls
 # nothing back) ...
 CONTENT_MAY_USE = frozenset({"build.schedule"})
-# ... and, as known exceptions that are not yet undone, two pieces of render/:
-CONTENT_EXCEPTIONS = {
-    # An over-deep post is refused while reading (an error of its file), but only rendering
-    # the Markdown tells whether it is too deep: the check shares pulldown-cmark's options and
-    # the sanitiser's depth limit with render_markdown, so it stays beside it.
-    "content.posts": frozenset({"render.markdown"}),
-    # The folder names site/ uses itself (assets, media, teams, page) are reserved for content
-    # names; routes.py owns the site's layout and so the list.
-    "content.names": frozenset({"render.routes"}),
-}
+# ... and, as known exceptions that are not yet undone, these (none today: what reading and
+# rendering both need, the Markdown's nesting check and the folder names site/ keeps for
+# itself, lives in the leaves commonmark.py, nesting.py and naming.py):
+CONTENT_EXCEPTIONS: dict[str, frozenset[str]] = {}
 
 
 def _module_name(path: Path) -> str:
@@ -140,6 +136,12 @@ def test_content_imports_no_later_stage_but_the_known_exceptions() -> None:
         }
         for m in _of("content")
     }
+    assert {m: found for m, found in wrong.items() if found} == {}
+
+
+def test_content_never_imports_render() -> None:
+    """Reading is below rendering: what both need lives in a leaf, never in render/."""
+    wrong = {m: {i for i in imports(m) if _in(i, "render")} for m in _of("content")}
     assert {m: found for m, found in wrong.items() if found} == {}
 
 

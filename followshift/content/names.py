@@ -2,15 +2,14 @@
 post file's stem (slugified) its id, and each of them is a folder of site/.
 
 So a name must give a URL part (`🚓.md` gives none), and may not be one that site/ uses itself
-at that level (routes.py names them: a shift called `teams`, a team or post called `page`
+at that level (naming.py names them: a shift called `teams`, a team or post called `page`
 would write into the site's own folders). Each function returns why a name is refused, as
 the message of an error of that file or folder, or None.
 """
 
 from __future__ import annotations
 
-from followshift.naming import slugify
-from followshift.render import routes
+from followshift.naming import SITE_FOLDERS, TIMELINE_FOLDERS, slugify
 
 
 def shift_folder_problem(name: str) -> str | None:
@@ -20,7 +19,7 @@ def shift_folder_problem(name: str) -> str | None:
             f"shift folder name is its URL: use lowercase letters, digits and hyphens, "
             f"e.g. '{shift_id or 'volgdienst'}'"
         )
-    return _taken("shift folder", shift_id, routes.SITE_FOLDERS)
+    return _taken("shift folder", shift_id, SITE_FOLDERS)
 
 
 def team_folder_problem(name: str) -> str | None:
@@ -30,7 +29,7 @@ def team_folder_problem(name: str) -> str | None:
             f"team folder name is its id: use lowercase letters, digits and hyphens, "
             f"e.g. '{team_id or 'wijkteam-centrum'}'"
         )
-    return _taken("team folder", team_id, routes.TIMELINE_FOLDERS)
+    return _taken("team folder", team_id, TIMELINE_FOLDERS)
 
 
 def file_name_problem(stem: str, suffix: str) -> str | None:
@@ -38,7 +37,7 @@ def file_name_problem(stem: str, suffix: str) -> str | None:
     post_id = slugify(stem)
     if not post_id:
         return f"file name gives no URL: use letters or digits, e.g. 1915-weekmarkt{suffix}"
-    return _taken("file name", post_id, routes.TIMELINE_FOLDERS)
+    return _taken("file name", post_id, TIMELINE_FOLDERS)
 
 
 def _taken(what: str, name: str, reserved: frozenset[str]) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from followshift.commonmark import nesting_problem
 from followshift.config.keys import check_keys
 from followshift.confine import MAX_BYTES, Refused, decode_text, read_file, regular_file
 from followshift.content.frontmatter import split_front_matter
@@ -18,7 +19,6 @@ from followshift.content.readcache import digest
 from followshift.diagnostics import Diagnostics
 from followshift.naming import slugify
 from followshift.photos import ImageError, ProbeInfo
-from followshift.render.markdown import nesting_problem
 from followshift.times import (
     Resolved,
     TimeError,

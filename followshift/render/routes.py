@@ -2,19 +2,13 @@
 
 URLs are directory URLs relative to the site root (`<shift>/<team>/<post>/`); pages turn them
 into links relative to themselves so the site works under any base path and from a file system.
+The folders site/ uses itself beside content's folders (assets, media, teams, page) are named
+in naming.py, since the reader refuses them as names of content.
 """
 
 from __future__ import annotations
 
 from followshift.content.model import Post, Shift, Team
-
-# The folders site/ uses itself at the levels where content names folders too: beside the
-# shifts, and beside the teams of a shift and the posts of a team (a timeline's numbered
-# pages, paging.py). A shift, team or post of one of these names would write into them; the
-# reader refuses it (content/loader.py). Every other name of site/ at those levels (index.html,
-# feed.xml, live.json, _headers …) has a dot or an underscore, which no id can have.
-SITE_FOLDERS = frozenset({"assets", "media", "teams"})
-TIMELINE_FOLDERS = frozenset({"page"})
 
 
 def shift_url(shift: Shift | str) -> str:

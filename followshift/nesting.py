@@ -15,6 +15,9 @@ elements from those tokens, popping an element only where html5ever certainly po
 its depth and its count of formatting elements left open are upper bounds (up to a small
 factor: html5ever adds <tbody> and <tr> inside tables) of what the sanitiser will face.
 `line_of` takes the same measure along the Markdown's events, to say on which line it fails.
+
+A leaf: rendering (render/markdown.py) and the reader's check of a post (commonmark.py
+`nesting_problem`) take the same measure.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from conftest import AFTER, SHIFT, Outcome, Run, jpeg, make_site, post_path, sit
 
 from followshift import photos as images
 from followshift.config.site import load_config
-from followshift.content.loader import image_settings, load_site
+from followshift.content.loader import load_site
 from followshift.content.readcache import ReadCache
 from followshift.diagnostics import Diagnostics
 from followshift.naming import SITE_FOLDERS, TIMELINE_FOLDERS
@@ -412,7 +412,7 @@ def test_a_same_length_correction_that_keeps_its_mtime_is_published(tmp_path: Pa
 def _reader_hook(root: Path, during: object) -> object:
     """A prober that does the real work, after `during` (a change made while the read runs)."""
     config = load_config(root / "content" / "site.yaml", Diagnostics())
-    settings = image_settings(config)
+    settings = config.images
 
     def probe(path: Path) -> images.ProbeInfo:
         info = images.probe(path, settings)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from followshift.build import collector, schedule, statefile
 from followshift.build.state import BuildCache
-from followshift.content.loader import image_settings, load_site
+from followshift.content.loader import load_site
 from followshift.content.model import Site
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
@@ -178,9 +178,8 @@ def _run(
         published = PublishedPhotos({}, {})
         if options.write:  # check only probes photos (while reading); it makes no variants
             with _timed(result.timings, "photos"):
-                settings = image_settings(site.config)
                 site, published = process_photos(
-                    site, now, options.drafts, settings, diags, progress
+                    site, now, options.drafts, site.config.images, diags, progress
                 )
             result.site = site
         render_options = RenderOptions(
@@ -255,5 +254,5 @@ def _run(
         with contextlib.suppress(OSError, statefile.Unstorable):
             cache.save(cache_dir(site.root), options.out)
     if options.prune_cache:
-        result.pruned = prune_cache(site, published, image_settings(site.config))
+        result.pruned = prune_cache(site, published, site.config.images)
     return result

@@ -19,18 +19,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from followshift.clean import echo, find_control
 from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
+from followshift.photos.model import ImageSettings
 from followshift.times import TimeError, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 LANGUAGES = ("nl", "en")
 DEFAULT_BASE_URL = "http://localhost:8000/"
-
-
-@dataclass(frozen=True)
-class ImageConfig:
-    widths: tuple[int, ...] = (480, 960, 1600)
-    quality: int = 80
-    max_pixels: int = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,9 @@ class SiteConfig:
     description: str = ""
     delay: timedelta = timedelta()
     per_page: int = 50
-    images: ImageConfig = field(default_factory=ImageConfig)
+    # site.yaml's `images:` as the photo stage, the reader's probe and `new` use them: typed once
+    # here, so no caller converts (og_width is not a setting: its default).
+    images: ImageSettings = field(default_factory=ImageSettings)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -191,12 +187,12 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
         return SiteConfig()
 
     values = _check_keys(path, data, _KEYS, diagnostics, "site.yaml")
-    images = ImageConfig()
+    images = ImageSettings()
     if "images" in data:
         raw = data["images"]
         if isinstance(raw, YamlMap):
             image_values = _check_keys(path, raw, _IMAGE_KEYS, diagnostics, "images")
-            images = ImageConfig(**image_values)
+            images = ImageSettings(**image_values)
         else:
             diagnostics.error(
                 path,

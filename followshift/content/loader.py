@@ -38,17 +38,9 @@ from followshift.content.posts import ShiftContext, open_post, read_lone_photo
 from followshift.content.readcache import FolderEntry, ReadCache
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.naming import PHOTO_SUFFIXES, POST_SUFFIXES, name_from_id
-from followshift.photos import ImageSettings, ProbeInfo
+from followshift.photos import ProbeInfo
 
 Prober = Callable[[Path], ProbeInfo]
-
-
-def image_settings(config: SiteConfig) -> ImageSettings:
-    return ImageSettings(
-        widths=config.images.widths,
-        quality=config.images.quality,
-        max_pixels=config.images.max_pixels,
-    )
 
 
 def load_site(
@@ -92,7 +84,7 @@ def _load_site(
         raise SiteError("site.yaml has errors; nothing was published", content / "site.yaml")
     if base_url:
         config = config.with_base_url(base_url)
-    settings = image_settings(config)
+    settings = config.images
     prober = prober or (lambda path: images.probe(path, settings))  # Pillow only if needed
 
     teams = _openable_avatars(load_teams(content / "teams.yaml", content, diags), content, diags)
@@ -201,7 +193,7 @@ def load_shift(
         team_ids.append(team_id)
         ctx = ShiftContext(
             shift_id, team_id, folder, meta.start, meta.end, config.tz, prober,
-            image_settings(config),
+            config.images,
         )  # fmt: skip
         folder_posts.append((read or load_team_folder)(Path(entry.path), ctx, diags, cache))
 

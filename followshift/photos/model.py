@@ -1,6 +1,8 @@
 """Value types of the photo pipeline: settings, requests, results and the one error type.
 
-This module owns the data shapes the build sees; it does no image work itself.
+This module owns the data shapes the build sees; it does no image work itself. A leaf: the
+typed site.yaml (config/site.py) carries its `images:` as ImageSettings, and the reader's
+probe, the photo stage, `new` and the state file (build/statefile.py) take them from there.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ Region = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class ImageSettings:
-    """How photos are published; every field except max_pixels changes the output files."""
+    """How photos are published; every field except max_pixels changes the output files.
+
+    site.yaml sets widths, quality and max_pixels (`SiteConfig.images`); og_width is fixed."""
 
     widths: tuple[int, ...] = (480, 960, 1600)  # published widths, never upscaled
     quality: int = 80  # JPEG and WebP quality

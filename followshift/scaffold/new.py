@@ -281,15 +281,10 @@ def _check_photo(photo: Path, config: SiteConfig) -> None:
         kinds = " ".join(sorted(PHOTO_SUFFIXES))
         raise ScaffoldError(f"--photo: {display_path(photo)} is not a photo ({kinds})")
     # The build's own check (Pillow is imported only now): what it refuses, `new` refuses.
-    from followshift.photos import ImageError, ImageSettings, probe
+    from followshift.photos import ImageError, probe
 
-    settings = ImageSettings(
-        widths=config.images.widths,
-        quality=config.images.quality,
-        max_pixels=config.images.max_pixels,
-    )
     try:
-        probe(photo, settings)
+        probe(photo, config.images)
     except ImageError as exc:
         raise ScaffoldError(f"--photo: {display_path(photo)}: {exc}") from None
 

@@ -686,6 +686,55 @@ def test_a_corrupt_photo_is_an_error_of_its_post_and_the_other_posts_are_publish
     assert media_folders(tmp_path) == []
 
 
+def test_the_photo_stage_says_which_posts_failed_and_the_model_leaves_them_out(
+    tmp_path: Path,
+) -> None:
+    """The stage decides (PublishedPhotos.failed); Site.without applies it. Shifts without a
+    failed post stay the same objects, so the renderer's view cache keeps them."""
+    from datetime import UTC, datetime
+
+    from followshift.content.loader import load_site
+    from followshift.diagnostics import Diagnostics
+    from followshift.photos import ProbeInfo
+    from followshift.photos.stage import process_photos
+
+    whole = photo((400, 300), seed=11)
+    make_site(
+        tmp_path,
+        site_files(
+            {
+                post_path("zevenaar", "2100-foto.md"): "Een foto.\n",
+                post_path("zevenaar", "2100-foto.jpg"): whole[: len(whole) // 2],
+                "content/2026-11-07-tweede/shift.yaml": (
+                    "title: Tweede\nstart: 2026-11-07 19:00\nend: 2026-11-08 01:00\n"
+                ),
+                "content/2026-11-07-tweede/zevenaar/1930-rustig.md": "Rustig.\n",
+            }
+        ),
+    )
+    diags = Diagnostics()
+    # A reader that lets the photo through, as one that passes the probe but does not decode.
+    site = load_site(
+        tmp_path / "content", diags, prober=lambda _: ProbeInfo(400, 300, "JPEG", None, None)
+    )
+    now = datetime(2026, 12, 1, tzinfo=UTC)  # every post public
+    published = process_photos(site, now, False, site.config.images, diags)
+
+    assert published.failed == {(SHIFT, "zevenaar", "2100-foto")}
+    [error] = diags.errors
+    assert error.message.startswith("photo 2100-foto.jpg: "), error
+    published_site = site.without(published.failed)
+    [before] = [s for s in site.shifts if s.id == SHIFT]
+    [after] = [s for s in published_site.shifts if s.id == SHIFT]
+    assert [p.id for p in before.posts if p.id not in {x.id for x in after.posts}] == ["2100-foto"]
+    [other] = [s for s in site.shifts if s.id != SHIFT]
+    assert other in published_site.shifts and other.posts
+    assert all(
+        a is b for a, b in zip(site.shifts, published_site.shifts, strict=True) if a.id != SHIFT
+    )
+    assert site.without(frozenset()) is site
+
+
 def test_a_photo_over_max_pixels_is_an_error_of_its_post(tmp_path: Path, run: Run) -> None:
     make_site(
         tmp_path,

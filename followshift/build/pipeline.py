@@ -178,10 +178,11 @@ def _run(
         published = PublishedPhotos({}, {})
         if options.write:  # check only probes photos (while reading); it makes no variants
             with _timed(result.timings, "photos"):
-                site, published = process_photos(
+                published = process_photos(
                     site, now, options.drafts, site.config.images, diags, progress
                 )
-            result.site = site
+            # The model of what is published: a post whose photo failed is left out.
+            result.site = site = site.without(published.failed)
         render_options = RenderOptions(
             now,
             options.drafts,

@@ -6,7 +6,8 @@ turning it into HTML is the renderer's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,10 @@ from followshift.config.shift import Order
 from followshift.config.site import SiteConfig
 from followshift.config.teams import Team
 
-__all__ = ["Order", "Photo", "Post", "Shift", "Site", "Status", "Team"]  # Order, Team: config/
+# Order and Team are config/'s, named here so the model is read from one place.
+__all__ = ["Order", "Photo", "Post", "PostKey", "Shift", "Site", "Status", "Team"]
+
+PostKey = tuple[str, str, str]  # shift id, team id, post id: where a post is published
 
 
 class Status(StrEnum):
@@ -52,6 +56,10 @@ class Post:
 
     def public_from(self, delay: timedelta) -> datetime:
         return self.time + delay
+
+    @property
+    def where(self) -> PostKey:
+        return (self.shift_id, self.team_id, self.id)
 
 
 @dataclass(frozen=True)
@@ -100,3 +108,17 @@ class Site:
     content: Path
     teams: dict[str, Team] = field(default_factory=dict)
     shifts: tuple[Shift, ...] = ()
+
+    def without(self, posts: Collection[PostKey]) -> Site:
+        """The site with these posts left out: the photo stage's verdict on posts whose photo
+        failed (an error of the post, never published with a broken image). A shift that had
+        none of them stays the same object, which tells the renderer it did not change."""
+        if not posts:
+            return self
+        shifts = tuple(
+            replace(s, posts=tuple(p for p in s.posts if p.where not in posts))
+            if any(p.where in posts for p in s.posts)
+            else s
+            for s in self.shifts
+        )
+        return replace(self, shifts=shifts)

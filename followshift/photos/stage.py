@@ -3,19 +3,21 @@
 Only photos of posts that are public at the build's clock are processed: a scheduled or draft
 post's photo must not appear in media/ before the post does. A photo that fails here (it passed
 the cheap probe while reading but does not decode) is an error of its post, and the post is
-left out — never published with a broken or original image.
+left out — never published with a broken or original image. The stage only decides that
+(`PublishedPhotos.failed`); the pipeline leaves those posts out of the model with
+`Site.without`, so the stage never builds a Site.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from followshift.content.model import Photo, Post, Site
+from followshift.content.model import Photo, Post, PostKey, Site
 from followshift.diagnostics import Diagnostics
 from followshift.photos.model import ImageError, ImageSettings, PhotoRequest, PhotoResult
 
@@ -40,8 +42,12 @@ def request_for(photo: Photo) -> PhotoRequest:
 
 @dataclass(frozen=True)
 class PublishedPhotos:
+    """What the photo stage decided: the variants of each published photo and avatar, and the
+    posts to leave out because one of their photos failed (each an error already reported)."""
+
     photos: dict[PhotoRequest, PhotoResult]
     avatars: dict[str, PhotoResult]  # team id → avatar variants
+    failed: frozenset[PostKey] = field(default_factory=frozenset)
 
 
 def process_photos(
@@ -51,7 +57,8 @@ def process_photos(
     settings: ImageSettings,
     diags: Diagnostics,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[Site, PublishedPhotos]:
+) -> PublishedPhotos:
+    """Publishes the photos of the posts public at `now` and the teams' avatars."""
     cache = cache_dir(site.root)
     wanted: dict[PhotoRequest, list[Post]] = {}
     for shift in site.shifts:
@@ -62,26 +69,16 @@ def process_photos(
         _processor(cache, settings).process(list(wanted), progress=progress) if wanted else {}
     )
 
-    failed: set[tuple[str, str, str]] = set()
+    failed: set[PostKey] = set()
     done: dict[PhotoRequest, PhotoResult] = {}
     for request, outcome in results.items():
         if isinstance(outcome, ImageError):
             for post in wanted[request]:
                 diags.error(post.source, f"photo {request.source.name}: {outcome}")
-                failed.add((post.shift_id, post.team_id, post.id))
+                failed.add(post.where)
         else:
             done[request] = outcome
-    if failed:
-        shifts = tuple(
-            replace(
-                s, posts=tuple(p for p in s.posts if (p.shift_id, p.team_id, p.id) not in failed)
-            )
-            for s in site.shifts
-        )
-        site = replace(site, shifts=shifts)
-
-    avatars = _avatars(site, cache, diags)
-    return site, PublishedPhotos(done, avatars)
+    return PublishedPhotos(done, _avatars(site, cache, diags), frozenset(failed))
 
 
 def _avatars(site: Site, cache: Path, diags: Diagnostics) -> dict[str, PhotoResult]:

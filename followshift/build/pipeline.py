@@ -194,7 +194,6 @@ def _run(
             prepare=output.prepare if output else None,
             markdown=markdown,
             views=cache.views,
-            digests=cache.digests,
             articles=cache.articles if watching else None,
             derived=cache.derived if watching else None,
             watching=watching,
@@ -248,7 +247,6 @@ def _run(
     cache.files = files
     cache.page_keys = renderer.memo.keys
     cache.page_groups = renderer.memo.groups
-    cache.digests.sweep()
     cache.derived.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         # Only a shortcut: without it the next build does everything.

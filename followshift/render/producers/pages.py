@@ -28,7 +28,7 @@ from followshift.render.context import Derived, Gettext, RenderContext
 from followshift.render.locale import Formatter, load_translations
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
-from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
+from followshift.render.memo import REUSED, Group, PageMemo, Reused
 from followshift.render.paging import listings
 from followshift.render.producers import OutputFile, feeds, live, sitemap
 from followshift.render.structured import Structured
@@ -53,9 +53,8 @@ class RenderOptions:
     # A watch: things made for one page are worth remembering for the next rebuild.
     watching: bool = False
     markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
-    # Kept in memory between rebuilds by `watch`: views, their digests, rendered articles.
+    # Kept in memory between rebuilds by `watch`: views (with their digests), rendered articles.
     views: ViewCache | None = None
-    digests: Digests | None = None
     articles: dict[bytes, str] | None = None
     derived: Derived | None = None  # what producers make from one view (render.context)
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
@@ -158,8 +157,7 @@ class SiteRenderer:
             fingerprint,
             options.previous_keys,
             options.can_reuse,
-            options.digests,
-            options.previous_groups,
+            previous_groups=options.previous_groups,
         )
         posts = sum(len(s.posts) for s in self.shifts)
         if len(self._articles) > ARTICLE_VERSIONS * (posts + ARTICLE_SLACK):
@@ -402,8 +400,8 @@ class SiteRenderer:
             context = {
                 "shift": shift.ref,
                 "post": post,
-                "newer": self.views.link(newer),
-                "older": self.views.link(older),
+                "newer": newer.link if newer is not None else None,
+                "older": older.link if older is not None else None,
             }
             yield self.page("post.html", post.url, context)
 
@@ -430,7 +428,7 @@ class SiteRenderer:
         """A post's article HTML, rendered once per build and placed at any page depth with
         any heading level (its post page's h1, a timeline's h3)."""
         # By content and the build fingerprint (theme, settings): valid across rebuilds.
-        key = self.memo.fingerprint + self.memo.digests(post)
+        key = self.memo.fingerprint + post.digest
         html = self._articles.get(key)
         if html is None:
             context = {"post": post, "root": ROOT_MARK, "heading": HEADING_MARK}

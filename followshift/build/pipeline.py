@@ -194,7 +194,6 @@ def _run(
             prepare=output.prepare if output else None,
             markdown=markdown,
             views=cache.views,
-            articles=cache.articles if watching else None,
             derived=cache.derived if watching else None,
             watching=watching,
             templates=cache.templates,  # type: ignore[arg-type]

@@ -43,10 +43,9 @@ class BuildCache:
     page_keys: dict[str, str] = field(default_factory=dict)
     page_groups: dict[str, Group] = field(default_factory=dict)
     # In memory only (watch): the views of unchanged content (with their digests), what
-    # producers derived from them, the articles and the Jinja environment.
+    # producers derived from them, and the Jinja environment (with the articles it rendered).
     views: ViewCache = field(default_factory=ViewCache)
     derived: Derived = field(default_factory=lambda: Derived(retain=True))
-    articles: dict[bytes, str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     output: Output | None = None  # the output folder as last committed (Output.reopen)
     # What the output's files were like on disk when this state's build committed them

@@ -16,26 +16,24 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
-from markupsafe import Markup
-
 from followshift import __version__
 from followshift.build import schedule
 from followshift.content.model import Site, Status
 from followshift.photos.stage import PublishedPhotos
 from followshift.render import routes
 from followshift.render.colors import text_on
-from followshift.render.context import Derived, Gettext, RenderContext
-from followshift.render.locale import Formatter, load_translations
+from followshift.render.context import Derived, RenderContext
+from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Group, PageMemo, Reused
 from followshift.render.paging import listings
 from followshift.render.producers import OutputFile, feeds, live, sitemap
 from followshift.render.structured import Structured
-from followshift.render.templates import Templates
+from followshift.render.templates import Templates, theme_gettext
 from followshift.render.theme import Theme
 from followshift.render.view_cache import ViewCache, site_views
-from followshift.render.views import PostView, ShiftInfo, ShiftView, TeamView
+from followshift.render.views import ShiftInfo, ShiftView, TeamView
 
 
 @dataclass(frozen=True)
@@ -53,9 +51,9 @@ class RenderOptions:
     # A watch: things made for one page are worth remembering for the next rebuild.
     watching: bool = False
     markdown: MarkdownRenderer | None = None  # rendered Markdown from earlier builds
-    # Kept in memory between rebuilds by `watch`: views (with their digests), rendered articles.
+    # Kept in memory between rebuilds by `watch`: views (with their digests), what producers
+    # derived from them, and the Jinja environment with the articles it rendered.
     views: ViewCache | None = None
-    articles: dict[bytes, str] | None = None
     derived: Derived | None = None  # what producers make from one view (render.context)
     templates: dict[tuple[object, ...], tuple[Formatter, Templates]] | None = None
     # Work of the build process's own, done while forked workers render the pages, where
@@ -63,20 +61,10 @@ class RenderOptions:
     meanwhile: Callable[[], object] | None = None
 
 
-# Stand for a page's `root` and the heading's tag name in article HTML rendered once per build
-# (NUL never occurs in content: the reader removes it).
-ROOT_MARK = "\x00root\x00"
-HEADING_MARK = "\x00heading\x00"
 # Post pages per memo group (PageMemo.group): a group whose posts and neighbours are unchanged
 # is kept whole with one key, so an edit re-renders at most this many post pages, while an
 # unchanged 10,000-post shift costs ~160 group keys instead of 10,000 page keys.
 POST_RUN = 64
-# `watch` keeps the rendered articles (one per post) between rebuilds, and each edit leaves the
-# old version behind. The store is emptied once it holds ARTICLE_VERSIONS per post, plus
-# ARTICLE_SLACK so that a small site is not emptied every few edits: memory stays a small
-# multiple of the site's, and what emptying costs (rendering every article again) is rare.
-ARTICLE_VERSIONS = 4
-ARTICLE_SLACK = 16
 LAZY = ' loading="lazy" decoding="async"'
 _SKIPPED = cast(Reused, object())  # another worker's page (never written: it is skipped)
 NOT_FOUND = {"not_found": True}  # the 404 page's context
@@ -100,18 +88,6 @@ class Share:
     rendered: int
 
 
-def theme_gettext(theme: Theme, language: str) -> Gettext:
-    """The theme's UI catalog, for the few words (alt fallbacks) that appear outside pages."""
-    return _catalog(tuple(theme.locale_dirs), language, theme.fingerprint)
-
-
-@functools.lru_cache(maxsize=8)
-def _catalog(locale_dirs: tuple[Path, ...], language: str, fingerprint: str) -> Gettext:
-    """Compiled once, not at every rebuild of `watch`: the theme's fingerprint covers its .po
-    files, so an edited catalog is compiled again."""
-    return load_translations(list(locale_dirs), language).gettext
-
-
 def hashed_name(name: str, data: bytes) -> str:
     digest = hashlib.blake2b(data, digest_size=5).hexdigest()
     stem, dot, suffix = name.rpartition(".")
@@ -122,46 +98,38 @@ class SiteRenderer:
     def __init__(self, site: Site, theme: Theme, options: RenderOptions) -> None:
         self.site = site
         self.options = options
-        # A watcher keeps the Jinja environment (compiled templates) while the theme and the
-        # language stay the same (any changed template file changes the fingerprint).
+        self.theme = theme
+        self.assets: dict[str, str] = {}
+        self.asset_bytes: dict[str, bytes] = {}
+        self._collect_assets()
+        fingerprint = pickle.dumps(
+            (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
+        )
+        # A watcher keeps the Jinja environment (compiled templates, rendered articles) while
+        # the render fingerprint stays the same: its helpers depend on nothing else.
         cache = options.templates if options.templates is not None else {}
-        key = (theme.fingerprint, tuple(theme.template_dirs), site.config.language,
-               site.config.timezone)  # fmt: skip
+        key = (fingerprint, tuple(theme.template_dirs))
         if key not in cache:
             cache.clear()
             formatter = Formatter(site.config.language, site.config.tz)
-            cache[key] = (formatter, Templates(theme, formatter))
+            gettext = theme_gettext(theme, formatter.language)
+            page_meta = Structured(site.config, formatter, gettext, self.assets).page_meta
+            cache[key] = (formatter, Templates(theme, formatter, page_meta))
         self.formatter, self.templates = cache[key]
-        self.theme = theme
+        self.gettext = theme_gettext(theme, self.formatter.language)
         self.views = options.views or ViewCache()
         if options.markdown is not None and options.jobs > 1:
             options.markdown.render_all(self._texts(), options.jobs, self.templates.preload)
         self.teams, self.shifts = site_views(
             site, options.now, options.drafts, options.photos, options.markdown, self.views
         )
-        self.assets: dict[str, str] = {}
-        self.asset_bytes: dict[str, bytes] = {}
-        self._collect_assets()
-        # Until the environment is built per render fingerprint (it is kept while only the
-        # theme, language and zone stay the same), page_meta is bound here at every build.
-        self.gettext = theme_gettext(theme, self.formatter.language)
-        self.templates.page_meta = Structured(
-            site.config, self.formatter, self.gettext, self.assets
-        ).page_meta
-        fingerprint = pickle.dumps(
-            (__version__, theme.fingerprint, site.config, sorted(self.assets.items())), protocol=5
-        )
-        self._articles = options.articles if options.articles is not None else {}
-        self.templates.article = self.article
         self.memo = PageMemo(
             fingerprint,
             options.previous_keys,
             options.can_reuse,
             previous_groups=options.previous_groups,
         )
-        posts = sum(len(s.posts) for s in self.shifts)
-        if len(self._articles) > ARTICLE_VERSIONS * (posts + ARTICLE_SLACK):
-            self._articles.clear()  # edits leave old versions behind; start afresh now and then
+        self.templates.trim_articles(sum(len(s.posts) for s in self.shifts))
 
         # In a page share: the pages this process takes (see schedule.Claims), a counter per
         # segment.
@@ -185,7 +153,7 @@ class SiteRenderer:
             asset_files=self.asset_bytes,
             media=self._media(),
             templates=self.templates,
-            article=self.article,
+            article=self.templates.article,
             memo=self.memo,
             derived=options.derived if options.derived is not None else Derived(options.watching),
             site_path=self.site_path(),
@@ -360,7 +328,7 @@ class SiteRenderer:
         if not self.options.watching:
             # A post's article is needed by its shift's pages only (timelines, its own page):
             # a one-off build keeps one shift's articles at a time, not the whole site's.
-            self._articles.clear()
+            self.templates.forget_articles()
         # Numbered pages see only the stable ShiftRef (no counts, no last update), so a new
         # post leaves every page but the newest and the index as they are.
         for listing in listings(shift.url, shift.posts, per_page, shift.newest_first):
@@ -423,17 +391,6 @@ class SiteRenderer:
         html = self.templates.render(template, full)
         # The first photo of a page loads at once; photos are written lazy by the templates.
         return path, html.replace(LAZY, "", 1).encode("utf-8")
-
-    def article(self, post: PostView, heading: str, root: str) -> Markup:
-        """A post's article HTML, rendered once per build and placed at any page depth with
-        any heading level (its post page's h1, a timeline's h3)."""
-        # By content and the build fingerprint (theme, settings): valid across rebuilds.
-        key = self.memo.fingerprint + post.digest
-        html = self._articles.get(key)
-        if html is None:
-            context = {"post": post, "root": ROOT_MARK, "heading": HEADING_MARK}
-            html = self._articles[key] = self.templates.render("partials/post.html", context)
-        return Markup(html.replace(ROOT_MARK, root).replace(HEADING_MARK, heading))
 
     def site_path(self) -> str:
         """The base URL's path: the 404 page is served at any depth, so it links absolutely."""

@@ -165,3 +165,20 @@ def test_the_schedule_calls_nothing_back() -> None:
     diagnostics (and the schedule, the gc policy), so they can never call a stage back."""
     assert imports("build.schedule") <= {"diagnostics", "build.collector"}
     assert imports("build.collector") == set()
+
+
+def test_render_never_calls_the_build_back() -> None:
+    """The pipeline drives the render stage (the context, the page shares, the outputs) and does
+    its own work between them; render/ uses nothing of build/ but the process utilities."""
+    wrong = {
+        m: {i for i in imports(m) if _in(i, "build") and i != "build.schedule"}
+        for m in _of("render")
+    }
+    assert {m: found for m, found in wrong.items() if found} == {}
+
+
+def test_producers_read_the_context_not_the_stage() -> None:
+    """A producer is handed the RenderContext; it never reaches for what drives it."""
+    drivers = ("render.stage", "render.shares")
+    wrong = {m: {i for i in imports(m) if _in(i, *drivers)} for m in _of("render.producers")}
+    assert {m: found for m, found in wrong.items() if found} == {}

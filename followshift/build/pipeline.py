@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from followshift.build import collector, schedule, statefile
@@ -28,7 +27,7 @@ from followshift.publish.lock import OutputLock
 from followshift.publish.model import OutputError, WriteStats
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED
-from followshift.render.producers.pages import RenderOptions, SiteRenderer
+from followshift.render.stage import RenderOptions, outputs, render_context, start_pages
 from followshift.render.theme import find_theme
 from followshift.times import resolve_now
 
@@ -194,29 +193,33 @@ def _run(
             prepare=output.prepare if output else None,
             markdown=markdown,
             views=cache.views,
-            digests=cache.digests,
-            articles=cache.articles if watching else None,
             derived=cache.derived if watching else None,
             watching=watching,
             templates=cache.templates,  # type: ignore[arg-type]
-            meanwhile=(
-                partial(cache.snapshot, cache_dir(site.root), options.out) if persistent else None
-            ),
         )
         # Rendered files are staged (written to the staging folder) as they come, so the
         # site is never held in memory; commit() below puts them in place.
         with _timed(result.timings, "render"):
             # Markdown and the views: long-lived objects again, hardly any cyclic garbage.
             with collector.resting(not watching):
-                renderer = SiteRenderer(site, theme, render_options)
-            for path, data in renderer.render_all():
-                result.files += 1
-                if output is None:
-                    continue
-                if data is REUSED:  # the memo found it unchanged and still in place
-                    output.keep(path, checked=True)
-                else:
-                    output.add(path, data)  # type: ignore[arg-type]
+                ctx = render_context(site, theme, render_options)
+            shares = start_pages(ctx, render_options)  # forked workers, on a cold build
+            try:
+                if shares is not None and persistent:
+                    # The state file's large part, written while the workers render pages,
+                    # where its time is shared with them (BuildCache.snapshot).
+                    cache.snapshot(cache_dir(site.root), options.out)
+                for path, data in outputs(ctx, shares):
+                    result.files += 1
+                    if output is None:
+                        continue
+                    if data is REUSED:  # the memo found it unchanged and still in place
+                        output.keep(path, checked=True)
+                    else:
+                        output.add(path, data)  # type: ignore[arg-type]
+            finally:
+                if shares is not None:
+                    shares.close()
     except SiteError as exc:
         diags.items.append(exc.diagnostic)
         result.site_error = True
@@ -227,8 +230,9 @@ def _run(
         if output:
             output.discard()
         raise
-    result.rendered = renderer.memo.rendered
-    result.processes = renderer.processes
+    memo = ctx.memo
+    result.rendered = memo.rendered
+    result.processes = shares.processes if shares is not None else 1
     if output is None:
         return result
     if options.strict and diags.items:
@@ -242,13 +246,12 @@ def _run(
     changed = (
         cache.reads.changed
         or len(cache.markdown) != markdown_entries
-        or renderer.memo.keys != cache.page_keys
+        or memo.keys != cache.page_keys
         or files != cache.files
     )
     cache.files = files
-    cache.page_keys = renderer.memo.keys
-    cache.page_groups = renderer.memo.groups
-    cache.digests.sweep()
+    cache.page_keys = memo.keys
+    cache.page_groups = memo.groups
     cache.derived.sweep()
     if persistent and changed:  # a rebuild with nothing new leaves the cache untouched
         # Only a shortcut: without it the next build does everything.

@@ -20,7 +20,7 @@ from followshift.build import statefile
 from followshift.content.readcache import ReadCache
 from followshift.publish.local import STALE_AFTER, Output
 from followshift.render.context import Derived
-from followshift.render.memo import Digests, Group
+from followshift.render.memo import Group
 from followshift.render.view_cache import ViewCache
 
 # Any change to followshift's code may change what the state means (bumped when the modules
@@ -42,11 +42,10 @@ class BuildCache:
     markdown: dict[bytes, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
     page_groups: dict[str, Group] = field(default_factory=dict)
-    # In memory only (watch): objects whose identity is what makes them useful.
+    # In memory only (watch): the views of unchanged content (with their digests), what
+    # producers derived from them, and the Jinja environment (with the articles it rendered).
     views: ViewCache = field(default_factory=ViewCache)
     derived: Derived = field(default_factory=lambda: Derived(retain=True))
-    digests: Digests = field(default_factory=Digests)
-    articles: dict[bytes, str] = field(default_factory=dict)
     templates: dict[tuple[object, ...], tuple[object, object]] = field(default_factory=dict)
     output: Output | None = None  # the output folder as last committed (Output.reopen)
     # What the output's files were like on disk when this state's build committed them

@@ -1,9 +1,12 @@
-"""What a producer may read: the RenderContext, made once per build, and Derived, the store of
-what producers make from one view alone.
+"""What a producer may read: the RenderContext, made once per build (render/stage.py,
+render_context) before any producer runs, and Derived, the store of what producers make from
+one view alone.
 
-A producer (render/producers) takes a RenderContext and reaches nothing else: not the renderer,
-not the build. Everything in it is built before the first page and never changes during the
-build, except `memo` (which records keys as pages go) and `derived`.
+A producer (render/producers) takes a RenderContext and reaches nothing else: not the build,
+not another producer's state. Everything in it is built before the first page and never changes
+during the build, except `memo` (which records keys as pages go), `derived` and the articles
+the templates render once. A page share (render/shares.py) reads a copy with its own memo and
+`take`.
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ class RenderContext:
     asset_files: Mapping[str, bytes]  # hashed output path -> bytes
     media: Mapping[str, Path]  # media path -> cached variant file
     templates: Templates  # helpers already bound
-    article: Callable[[PostView, str, str], Markup]
+    article: Callable[[PostView, str, str], Markup]  # templates.article
     memo: PageMemo  # key(), reuse(), group(), digest()
-    derived: Derived  # things made from one view (was view.memo)
+    derived: Derived  # things made from one view
     site_path: str  # the base URL's path: the 404 page links absolutely
+    watching: bool = False  # a watch: worth keeping what is made for the next rebuild
     take: Callable[[str], bool] | None = None  # in a page share: is this page mine?

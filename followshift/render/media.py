@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from followshift.photos import PhotoResult, VariantFile
+from followshift.render.digests import Digested
 
 # The timeline column is at most 46rem wide with 1rem padding each side; phones use the viewport.
 SIZES_SINGLE = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
@@ -19,7 +20,7 @@ def media_path(result: PhotoResult, variant: VariantFile, og: bool = False) -> s
 
 
 @dataclass(frozen=True)
-class PhotoView:
+class PhotoView(Digested):
     alt: str  # "" when the officer gave none: the template supplies a fallback
     width: int
     height: int

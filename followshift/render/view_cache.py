@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from followshift.content.model import Post, Shift, Site, Status, Team
 from followshift.photos import PhotoRequest, PhotoResult
 from followshift.photos.stage import PublishedPhotos, request_for
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.views import (
-    PostLink,
     PostView,
     ShiftView,
     TeamView,
-    post_link,
     post_view,
     shift_view_of,
     team_view,
@@ -39,8 +38,9 @@ class _ShiftEntry:
     requests: tuple[PhotoRequest, ...]  # its public posts' photos
     results: tuple[PhotoResult | None, ...]
     view: ShiftView
-    posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]]
-    links: dict[int, tuple[PostView, PostLink]]
+    # By the post's file: the Post it was read as (the very same object while the read cache
+    # found the file unchanged), its team's view, its photos' results, and the view made.
+    posts: dict[Path, tuple[Post, TeamView, tuple[object, ...], PostView]]
 
 
 class ViewCache:
@@ -48,7 +48,7 @@ class ViewCache:
 
     A post's view is a pure function of its Post (the very same object when the read cache
     found the file unchanged), its team's view and its photos' results; when all three are the
-    same, last build's view object is returned, and with it every digest remembered for it.
+    same, last build's view object is returned, and with it its digest and link (views.py).
     Likewise a shift's view, when its Shift is the very same object (watch: none of its files
     changed), its team views too, and the clock has not reached another of its posts: then the
     renderer can tell from that one object that none of the shift's pages changed.
@@ -58,20 +58,6 @@ class ViewCache:
         self._teams: dict[str, tuple[Team, PhotoResult | None, TeamView]] = {}
         self._shifts: dict[str, _ShiftEntry] = {}
         self._met: set[str] = set()
-
-    def link(self, post: PostView | None) -> PostLink | None:
-        """The same PostLink object for the same post view, so its digest is remembered."""
-        if post is None:
-            return None
-        entry = self._shifts.get(post.shift_id)
-        links = entry.links if entry is not None else {}
-        hit = links.get(id(post))
-        if hit is not None and hit[0] is post:
-            return hit[1]
-        link = post_link(post)
-        assert link is not None
-        links[id(post)] = (post, link)
-        return link
 
     def team(self, team: Team, avatar: PhotoResult | None) -> TeamView:
         hit = self._teams.get(team.id)
@@ -95,7 +81,7 @@ class ViewCache:
         if entry is not None and self._unchanged(entry, shift, teams, now, drafts, published):
             return entry.view
         old_posts = entry.posts if entry is not None else {}
-        posts: dict[int, tuple[Post, TeamView, tuple[object, ...], PostView]] = {}
+        posts: dict[Path, tuple[Post, TeamView, tuple[object, ...], PostView]] = {}
         views = []
         for post in shift.public_posts(now, drafts):
             team = teams[post.team_id]
@@ -104,17 +90,15 @@ class ViewCache:
                 if post.photos
                 else ()
             )
-            hit = old_posts.get(id(post))
+            hit = old_posts.get(post.source)
             if hit is not None and hit[0] is post and hit[1] is team and hit[2] == results:
                 view = hit[3]
             else:
                 view = post_view(post, team, published, markdown)
-            posts[id(post)] = (post, team, results, view)
+            posts[post.source] = (post, team, results, view)
             views.append(view)
         shift_view = shift_view_of(shift, teams, now, tuple(views), markdown)
         requests = tuple(request_for(p) for v in posts.values() for p in v[0].photos)
-        alive = {id(v[3]) for v in posts.values()}
-        old_links = entry.links if entry is not None else {}
         self._shifts[shift.id] = _ShiftEntry(
             shift=shift,
             drafts=drafts,
@@ -127,7 +111,6 @@ class ViewCache:
             results=tuple(published.photos.get(r) for r in requests),
             view=shift_view,
             posts=posts,
-            links={k: v for k, v in old_links.items() if k in alive},
         )
         return shift_view
 

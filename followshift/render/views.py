@@ -13,12 +13,13 @@ from followshift.content.model import Post, Shift, Status, Team
 from followshift.photos import PhotoResult
 from followshift.photos.stage import PublishedPhotos, request_for
 from followshift.render import routes
+from followshift.render.digests import Digested
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import PhotoView, photo_view
 
 
 @dataclass(frozen=True)
-class TeamView:
+class TeamView(Digested):
     id: str
     name: str
     region: str
@@ -30,7 +31,7 @@ class TeamView:
 
 
 @dataclass(frozen=True)
-class PostView:
+class PostView(Digested):
     id: str
     anchor: str
     url: str
@@ -50,20 +51,21 @@ class PostView:
         return self.updated or self.time
 
     @cached_property
-    def memo(self) -> dict[object, object]:
-        """Things made from this view alone (its feed entry): see ShiftView.memo."""
-        return {}
+    def link(self) -> PostLink:
+        """What a neighbouring post's page shows of it: made once per view, so a view kept
+        from one build to the next (ViewCache) keeps its link and the link's digest."""
+        return PostLink(self.url, self.title, self.team, self.time)
 
 
 @dataclass(frozen=True)
-class ShiftTeam:
+class ShiftTeam(Digested):
     team: TeamView
     url: str
     count: int
 
 
 @dataclass(frozen=True)
-class ShiftRef:
+class ShiftRef(Digested):
     """What a post page needs of its shift. Small on purpose: a page's context is its cache key,
     so a post page must not change when another post of the shift does."""
 
@@ -77,7 +79,7 @@ class ShiftRef:
 
 
 @dataclass(frozen=True)
-class ShiftInfo:
+class ShiftInfo(Digested):
     """A shift's header on its own pages and in listings: no posts, only their count."""
 
     ref: ShiftRef
@@ -117,7 +119,7 @@ class ShiftInfo:
 
 
 @dataclass(frozen=True)
-class PostLink:
+class PostLink(Digested):
     """A link to a neighbouring post: enough for its title, never its text."""
 
     url: str
@@ -127,7 +129,7 @@ class PostLink:
 
 
 @dataclass(frozen=True)
-class ShiftView:
+class ShiftView(Digested):
     info: ShiftInfo
     posts: tuple[PostView, ...]  # chronological
 
@@ -188,21 +190,11 @@ class ShiftView:
         return self._by_team.get(team_id, ())
 
     @cached_property
-    def memo(self) -> dict[object, object]:
-        """Things made from this view alone (a feed's posts, sitemap lines): a view kept from
-        one build to the next (ViewCache) keeps them too. Not a field: not part of its digest."""
-        return {}
-
-    @cached_property
     def _by_team(self) -> dict[str, tuple[PostView, ...]]:
         teams: dict[str, list[PostView]] = {}
         for post in self.posts:
             teams.setdefault(post.team.id, []).append(post)
         return {team: tuple(posts) for team, posts in teams.items()}
-
-
-def post_link(post: PostView | None) -> PostLink | None:
-    return PostLink(post.url, post.title, post.team, post.time) if post else None
 
 
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:

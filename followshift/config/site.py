@@ -23,6 +23,9 @@ from followshift.times import TimeError, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 LANGUAGES = ("nl", "en")
+# Who must look at a post from the desk before it goes out (docs/desk.md): nobody; someone of
+# the comms team; someone of the comms team who is not its author ("two pairs of eyes").
+REVIEW_MODES = ("none", "required", "four-eyes")
 DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
@@ -44,6 +47,7 @@ class SiteConfig:
     delay: timedelta = timedelta()
     per_page: int = 50
     images: ImageConfig = field(default_factory=ImageConfig)
+    review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -127,6 +131,14 @@ def _theme(value: Any) -> str:
     return name
 
 
+def review_mode(value: Any) -> str:
+    """`review:` of site.yaml or shift.yaml: one of REVIEW_MODES."""
+    mode = _text(value).lower()
+    if mode not in REVIEW_MODES:
+        raise _Invalid(f"must be one of {', '.join(REVIEW_MODES)}, not '{echo(mode)}'")
+    return mode
+
+
 def _delay(value: Any) -> timedelta:
     try:
         return parse_duration(value)
@@ -165,6 +177,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "description": _text,
     "delay": _delay,
     "per_page": _positive_int(5, 1000),
+    "review": review_mode,
 }
 
 

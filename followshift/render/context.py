@@ -78,3 +78,4 @@ class RenderContext:
     derived: Derived  # things made from one view (was view.memo)
     site_path: str  # the base URL's path: the 404 page links absolutely
     take: Callable[[str], bool] | None = None  # in a page share: is this page mine?
+    withdrawn: tuple[str, ...] = ()  # URLs that show the "withdrawn" notice (producers/withdrawn)

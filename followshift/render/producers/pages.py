@@ -30,7 +30,7 @@ from followshift.render.markdown import MarkdownRenderer
 from followshift.render.media import media_files
 from followshift.render.memo import REUSED, Digests, Group, PageMemo, Reused
 from followshift.render.paging import listings
-from followshift.render.producers import OutputFile, feeds, live, sitemap
+from followshift.render.producers import OutputFile, feeds, live, sitemap, withdrawn
 from followshift.render.structured import Structured
 from followshift.render.templates import Templates
 from followshift.render.theme import Theme
@@ -191,6 +191,7 @@ class SiteRenderer:
             memo=self.memo,
             derived=options.derived if options.derived is not None else Derived(options.watching),
             site_path=self.site_path(),
+            withdrawn=withdrawn.urls(self.site, self.options.now),
         )
 
     def _texts(self) -> Iterator[str]:
@@ -274,6 +275,7 @@ class SiteRenderer:
         yield from sitemap.files(self.ctx)
         yield from live.files(self.ctx)
         yield from feeds.files(self.ctx)
+        yield from withdrawn.files(self.ctx)
 
     def _render_share(self, k: int) -> Share:
         """Share k of n of the HTML pages, staged by `prepare`; their page keys and groups.

@@ -19,6 +19,7 @@ import click
 from followshift import __version__
 from followshift.commands.build import build_command, check_command
 from followshift.commands.init import init_command
+from followshift.commands.invite import invite_command, log_command
 from followshift.commands.new import new_command
 from followshift.commands.review import approve_command, review_command, withdraw_command
 from followshift.commands.watch import serve_command, watch_command
@@ -40,6 +41,8 @@ for _command in (
     review_command,
     approve_command,
     withdraw_command,
+    invite_command,
+    log_command,
 ):
     main.add_command(_command)
 

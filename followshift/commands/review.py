@@ -14,12 +14,14 @@ from followshift.diagnostics import display_path
 from followshift.report import plural
 
 
-def _me() -> str:
+def me() -> str:
     try:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):  # no user name to be had (a container, Windows)
         return "cli"
 
+
+CLI = "command line"  # the audit log's "via" for what was done in a terminal
 
 by_option = click.option(
     "--by",
@@ -59,15 +61,21 @@ def approve_command(paths: tuple[Path, ...], content: Path, by: str | None) -> N
     from followshift.desk import DeskError
     from followshift.desk.edits import post_path, read_post_file
     from followshift.desk.review import approve, review_mode
+    from followshift.desk.store import Store
 
-    who = by or _me()
+    who = by or me()
     failed = 0
     for given in paths:
         try:
             path = post_path(content, given)
             post = read_post_file(path)
-            mode = review_mode(content, path.parent.parent.name)
-            approve(post, by=who, author=None, mode=mode)
+            shift = path.parent.parent.name
+            mode = review_mode(content, shift)
+            store = Store.beside(content)
+            rel = path.relative_to(content.resolve()).as_posix()
+            sent = store.submission_by_path(rel)
+            approve(post, by=who, author=sent.author if sent else None, mode=mode)
+            store.log(who, CLI, "approve", shift, rel)
         except DeskError as exc:
             click.echo(str(exc), err=True)
             failed += 1
@@ -86,12 +94,17 @@ def withdraw_command(path: Path, reason: str, content: Path, by: str | None) -> 
     from followshift.desk import DeskError
     from followshift.desk.edits import post_path, read_post_file
     from followshift.desk.review import withdraw
+    from followshift.desk.store import Store
 
     if not reason.strip():
         raise click.BadParameter("say why the post is withdrawn", param_hint="--reason")
     try:
         found = post_path(content, path)
         withdraw(read_post_file(found))
+        rel = found.relative_to(content.resolve()).as_posix()
+        Store.beside(content).log(
+            by or me(), CLI, "withdraw", found.parent.parent.name, rel, reason
+        )
     except DeskError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_CONTENT)

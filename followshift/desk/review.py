@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from followshift.config.shift import load_shift_config
+from followshift.config.shift import ShiftConfig, load_shift_config
 from followshift.config.site import SiteConfig, load_config
 from followshift.content.files import is_hidden_dir, is_temporary
 from followshift.content.model import PostStatus
@@ -32,6 +32,18 @@ def review_mode(content: Path, shift_id: str, config: SiteConfig | None = None) 
     config = config or site_settings(content)
     shift = load_shift_config(content / shift_id / "shift.yaml", config, Diagnostics())
     return shift.review if shift is not None else config.review
+
+
+def shift_configs(content: Path, config: SiteConfig) -> list[tuple[str, ShiftConfig]]:
+    """Every valid shift of the content folder, by start (a broken one is `check`'s to report)."""
+    from followshift.scaffold.new import known_shifts
+
+    found = []
+    for shift_id in known_shifts(content):
+        shift = load_shift_config(content / shift_id / "shift.yaml", config, Diagnostics())
+        if shift is not None:
+            found.append((shift_id, shift))
+    return sorted(found, key=lambda item: (item[1].start, item[0]))
 
 
 @dataclass(frozen=True)

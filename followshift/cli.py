@@ -18,6 +18,7 @@ import click
 
 from followshift import __version__
 from followshift.commands.build import build_command, check_command
+from followshift.commands.desk import desk_command
 from followshift.commands.init import init_command
 from followshift.commands.invite import invite_command, log_command
 from followshift.commands.new import new_command
@@ -43,6 +44,7 @@ for _command in (
     withdraw_command,
     invite_command,
     log_command,
+    desk_command,
 ):
     main.add_command(_command)
 

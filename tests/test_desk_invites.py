@@ -178,3 +178,36 @@ def test_withdraw_is_on_the_record_with_its_reason(tmp_path: Path, run: Run) -> 
     assert line.endswith(
         f"withdraw  Anna (command line)  {SHIFT}/zevenaar/1915-weekmarkt.md  Kenteken zichtbaar"
     )
+
+
+def test_the_desk_command_serves_until_stopped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    from desk_support import desk_site
+
+    content = desk_site(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "followshift", "desk", "--content", str(content), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        match = re.search(r"desk on (http://127\.0\.0\.1:\d+/)", line)
+        assert match, line
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(match[1], timeout=10)
+        assert answer.value.code == 401
+        assert answer.value.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        answer.value.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr:
+            process.stderr.close()
+    assert not list((tmp_path / "content").rglob("*.sqlite3"))
+    assert (tmp_path / FOLDER / FILE).is_file()

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-from flask import Flask, Response, abort, g, render_template, request, session
+from flask import Flask, Response, abort, current_app, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
@@ -77,7 +77,7 @@ class _Sessions(SecureCookieSessionInterface):
 
 
 def desk() -> Desk:
-    value = g.get("desk")
+    value = current_app.extensions.get("followshift_desk")
     assert isinstance(value, Desk)
     return value
 
@@ -126,11 +126,11 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.session_interface = _Sessions()
+    app.extensions["followshift_desk"] = shared
     CSRFProtect(app)
 
     @app.before_request
     def _who() -> None:
-        g.desk = shared
         g.invite = None
         sid = session.get("sid")
         if isinstance(sid, str):
@@ -169,6 +169,10 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
         else:
             message = say(shared.lang, key) if key else say(shared.lang, "error")
         return page("message.html", code, message=message), code
+
+    @app.get("/favicon.ico")
+    def _favicon() -> Response:
+        return Response(status=204)  # browsers ask on every first visit; nothing to show
 
     app.register_blueprint(officer.pages)
     app.register_blueprint(comms.pages)

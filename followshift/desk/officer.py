@@ -25,7 +25,14 @@ from followshift.desk.review import review_mode, shift_configs, site_settings
 from followshift.desk.store import Invite, now_utc
 from followshift.desk.submitted import photo_path, show
 from followshift.desk.texts import say
-from followshift.desk.uploads import MAX_PHOTOS, UploadError, accept, preview
+from followshift.desk.uploads import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    TooLarge,
+    UploadError,
+    accept,
+    preview,
+)
 from followshift.scaffold import ScaffoldError
 from followshift.scaffold.new import new_post
 
@@ -85,7 +92,7 @@ def home() -> ResponseReturnValue:
     return _form(invite)
 
 
-def _form(invite: Invite, status: int = 200, error: str | None = None) -> str:
+def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[str, int]:
     shared = desk()
     now = datetime.now(UTC)
     shifts = open_shifts(shared.content, now)
@@ -94,7 +101,7 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> str:
     chosen = chosen or (live[0] if live else shifts[0][0] if shifts else None)
     modes = {shift_id: review_mode(shared.content, shift_id) for shift_id, _ in shifts}
     mine = [show(shared.content, s) for s in shared.store.submissions(author=invite.name, limit=20)]
-    return page(
+    html = page(
         "officer.html",
         status,
         shifts=shifts,
@@ -106,6 +113,7 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> str:
         mine=mine,
         max_photos=MAX_PHOTOS,
     )
+    return html, status
 
 
 @pages.post("/send")
@@ -152,7 +160,7 @@ def send() -> ResponseReturnValue:
             return _form(invite, 400, say(lang, "too_long", what=say(lang, "alt", n=n), n=MAX_ALT))
         files.append((n, upload, alt))
     if len(request.files) > MAX_PHOTOS:
-        refuse(413, say(lang, "too_large", photos=MAX_PHOTOS, mb=20))
+        refuse(413, say(lang, "too_large", photos=MAX_PHOTOS, mb=MAX_PHOTO_BYTES >> 20))
     if not text and not title and not files:
         return _form(invite, 400, say(lang, "nothing"))
 
@@ -168,6 +176,11 @@ def send() -> ResponseReturnValue:
         for n, upload, alt in files:
             try:
                 kept.append(accept(upload.stream, uploads, config))
+            except TooLarge:
+                shared.store.release(claim)
+                return _form(
+                    invite, 400, say(lang, "photo_too_large", n=n, mb=MAX_PHOTO_BYTES >> 20)
+                )
             except UploadError as exc:
                 shared.store.release(claim)
                 return _form(invite, 400, say(lang, "bad_photo", n=n, why=exc.message))

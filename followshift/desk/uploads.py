@@ -33,6 +33,10 @@ class UploadError(DeskError):
     pass
 
 
+class TooLarge(UploadError):
+    pass
+
+
 def settings_of(config: SiteConfig) -> ImageSettings:
     from followshift.photos import ImageSettings
 
@@ -47,7 +51,7 @@ def accept(stream: IO[bytes], folder: Path, config: SiteConfig) -> Path:
 
     data = stream.read(MAX_PHOTO_BYTES + 1)
     if len(data) > MAX_PHOTO_BYTES:
-        raise UploadError(f"too large (at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB)")
+        raise TooLarge(f"too large (at most {MAX_PHOTO_BYTES >> 20} MB)")
     if not data:
         raise UploadError("empty file")
     settings = settings_of(config)

@@ -331,3 +331,13 @@ def test_too_many_sends_are_slowed_down(content: Path, officer: str) -> None:
         statuses = [client.post("/send", fields(client, text=f"Nr {n}")).status for n in range(11)]
     assert statuses == [200] * 10 + [429]
     assert len(posts(content)) == 10
+
+
+def test_the_desk_speaks_the_sites_language(tmp_path: Path) -> None:
+    content = desk_site(tmp_path, review="none", language="en")
+    token = invite(content, "Hein", "zevenaar")
+    with running_desk(content) as base:
+        page = signed_in(base, token).get("/").text
+    assert '<html lang="en">' in page and ">Send</button>" in page
+    assert "Required with a photo: what does it show?" in page
+    assert 'name="key_moment"' not in page  # review: none, so no key moment for officers

@@ -24,10 +24,12 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
+from followshift.config.teams import load_teams
 from followshift.desk.review import site_settings
 from followshift.desk.store import Invite, Store, now_utc
 from followshift.desk.texts import TEXTS, say
 from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
+from followshift.diagnostics import Diagnostics
 
 CSP = (
     "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
@@ -104,7 +106,18 @@ def refuse(status: int, message: str) -> NoReturn:
 
 def page(template: str, status: int = 200, **context: Any) -> str:
     lang = desk().lang
-    return render_template(template, t=TEXTS[lang], lang=lang, me=current(), code=status, **context)
+    me = current()
+    team = team_names().get(me.team, me.team) if me and me.team else None
+    return render_template(
+        template, t=TEXTS[lang], lang=lang, me=me, my_team=team, code=status, **context
+    )
+
+
+def team_names() -> dict[str, str]:
+    """Team ids → their names in teams.yaml (a mistake there is `check`'s to report)."""
+    content = desk().content
+    teams = load_teams(content / "teams.yaml", content, Diagnostics())
+    return {team_id: team.name for team_id, team in teams.items()}
 
 
 def create_app(content: Path, store: Store | None = None) -> Flask:

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from followshift.desk import DeskError
-from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.app import desk, need, page, refuse, team_names
 from followshift.desk.edits import PostFile, rewrite
 from followshift.desk.review import approve, pin, review_mode, send_back, withdraw
 from followshift.desk.store import Invite, Submission
@@ -26,7 +26,10 @@ def queue() -> str:
     need("comms")
     shared = desk()
     items = [show(shared.content, sub) for sub in shared.store.submissions(limit=200)]
-    return page("queue.html", items=items, refresh=REFRESH_SECONDS)
+    waiting = sum(item.state == "waiting" for item in items)
+    return page(
+        "queue.html", items=items, waiting=waiting, teams=team_names(), refresh=REFRESH_SECONDS
+    )
 
 
 def _submission(sub_id: int) -> tuple[Invite, Submission]:
@@ -40,7 +43,7 @@ def _submission(sub_id: int) -> tuple[Invite, Submission]:
 @pages.get("/post/<int:sub_id>")
 def edit_form(sub_id: int) -> str:
     _, sub = _submission(sub_id)
-    return page("edit.html", item=show(desk().content, sub))
+    return page("edit.html", item=show(desk().content, sub), teams=team_names())
 
 
 @pages.post("/post/<int:sub_id>/<action>")
@@ -54,6 +57,8 @@ def decide(sub_id: int, action: str) -> ResponseReturnValue:
         message = _act(action, invite, sub, post, note)
     except DeskError as exc:
         flash(say(lang, "changed") if "changed" in exc.message else exc.message, "error")
+        if action in ("edit", "return", "withdraw"):  # back to the form, what was typed kept
+            return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
         return redirect(url_for("comms.queue"), 303)
     flash(message)
     return redirect(url_for("comms.queue") + f"#post-{sub.id}", 303)

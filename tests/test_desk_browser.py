@@ -114,3 +114,26 @@ def test_an_officer_posts_from_a_phone_and_comms_approves(
         with Image.open(io.BytesIO(data)) as image:
             assert not image.getexif(), published.name
         assert not has_gps(data) and b"GPS" not in data, published.name
+
+
+def test_enter_in_the_edit_form_saves_and_never_approves(browser: Any, tmp_path: Path) -> None:
+    content = desk_site(tmp_path, review="required")
+    officer = invite(content, "Hein", "zevenaar")
+    comms = invite(content, "Anna", None, comms=True)
+    with running_desk(content) as base:
+        context = browser.new_context(**DESKTOP)
+        page = context.new_page()
+        page.goto(f"{base}/i/{officer}")
+        page.fill("#text", "Eerste versie.")
+        page.click("button.primary")
+        page.wait_for_selector(".flash.ok")
+        page.goto(f"{base}/i/{comms}")
+        page.click("text=Bewerken, terugsturen of intrekken")
+        page.fill("#title", "Nieuwe titel")
+        page.press("#title", "Enter")
+        page.wait_for_selector(".flash.ok")
+        assert "Opgeslagen" in page.inner_text(".flash.ok")
+        context.close()
+    (post,) = [p for p in (content / SHIFT_NOW / "zevenaar").glob("*.md") if "begin" not in p.name]
+    text = post.read_text("utf-8")
+    assert "status: review" in text and 'title: "Nieuwe titel"' in text

@@ -82,7 +82,7 @@ def test_cookies_are_secure_only_over_tls_from_a_trusted_proxy(content: Path, of
     with running_desk(content) as base:
         answer = (forged := Client(base)).get(f"/i/{officer}", https)
         assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
-        assert answer.headers["Referrer-Policy"] == "no-referrer"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
         # Anyone's X-Forwarded-Proto is ignored without --trusted-proxy.
         assert [c.secure for c in forged.jar] == [False]
     with running_desk(content, trusted_proxy="127.0.0.1") as base:
@@ -91,6 +91,23 @@ def test_cookies_are_secure_only_over_tls_from_a_trusted_proxy(content: Path, of
         plain = Client(base)
         plain.get(f"/i/{officer}")  # the proxy itself on plain http: not Secure
         assert [c.secure for c in plain.jar] == [False]
+        # Over TLS a send works as a browser makes it (same-origin Referer), and not without.
+        behind.opener.addheaders = [("X-Forwarded-Proto", "https")]
+
+        def as_proxy_sees_it() -> None:  # the test client speaks http on the proxy's side
+            for cookie in behind.jar:
+                cookie.secure = False
+
+        as_proxy_sees_it()
+        form = {**behind.form(), "shift": SHIFT_NOW, "text": "Via TLS."}
+        as_proxy_sees_it()
+        origin = base.replace("http://", "https://")
+        refused = behind.post("/send", form, headers=https)
+        assert refused.status == 400 and "verlopen" in refused.text
+        as_proxy_sees_it()
+        behind.post("/send", form, headers={**https, "Referer": origin + "/"})
+    # (The redirect after it is followed over plain http, where a Secure cookie is not sent.)
+    assert [text.endswith("Via TLS.\n") for text in posts(content).values()] == [True]
 
 
 def test_set_cookie_flags(content: Path, officer: str) -> None:
@@ -341,3 +358,21 @@ def test_the_desk_speaks_the_sites_language(tmp_path: Path) -> None:
     assert '<html lang="en">' in page and ">Send</button>" in page
     assert "Required with a photo: what does it show?" in page
     assert 'name="key_moment"' not in page  # review: none, so no key moment for officers
+
+
+def test_save_and_approve_keeps_the_edit(content: Path, officer: str) -> None:
+    comms = invite(content, "Anna", None, comms=True)
+    with running_desk(content) as base:
+        client = signed_in(base, officer)
+        assert client.post("/send", fields(client, text="Kenteken AB-123-C.")).status == 200
+        anna = signed_in(base, comms)
+        form = anna.form("/post/1")
+        page = anna.get("/post/1").text
+        assert 'name="then" value="approve"' in page
+        done = anna.post(
+            "/post/1/edit", {**form, "title": "", "text": "Zonder kenteken.", "then": "approve"}
+        )
+        assert "Goedgekeurd" in done.text
+    (text,) = posts(content).values()
+    assert "status: published" in text and text.endswith("Zonder kenteken.\n")
+    assert [e.action for e in Store.beside(content).audit()][-2:] == ["edit", "approve"]

@@ -211,3 +211,44 @@ def test_the_desk_command_serves_until_stopped(tmp_path: Path) -> None:
             process.stderr.close()
     assert not list((tmp_path / "content").rglob("*.sqlite3"))
     assert (tmp_path / FOLDER / FILE).is_file()
+
+
+def test_the_desk_state_is_never_read_or_published_by_a_build(root: Path, run: Run) -> None:
+    assert run(["invite", "Hein", "--team", "zevenaar"], root).exit_code == 0
+    built = run(["build", "--now", DURING], root)
+    assert built.exit_code == 0, built.stderr
+    assert "desk" not in built.stderr
+    published = [p.name for p in (root / "site").rglob("*")]
+    assert not [name for name in published if "sqlite" in name or "desk" in name]
+
+
+def test_the_desk_imports_no_build_stage() -> None:
+    """The desk writes content files; the pipeline, the renderer and the publisher stay out."""
+    import ast
+
+    import followshift.desk
+
+    folder = Path(followshift.desk.__file__).parent
+    for module in folder.glob("*.py"):
+        tree = ast.parse(module.read_text("utf-8"))
+        names = [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ] + [
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
+        bad = [
+            n
+            for n in names
+            if n.startswith(
+                (
+                    "followshift.build",
+                    "followshift.render",
+                    "followshift.publish",
+                    "followshift.commands",
+                )
+            )
+        ]
+        assert bad == [], module.name

@@ -162,7 +162,9 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"  # a link's token never leaks
+        # Never to another site (no token or page name leaks); to the desk itself it must go:
+        # over HTTPS, Flask-WTF's CSRF check requires a same-origin Referer.
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -122,5 +122,7 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
         if changed:
             rewrite(post, title=title, body=body, alts=alts)
             log("edit", ", ".join(changed))
+        if form.get("then") == "approve":
+            return _act("approve", invite, sub, post_file(shared.content, sub), note)
         return say(lang, "saved")
     refuse(404, say(lang, "not_found"))

@@ -5,9 +5,10 @@ reviews, and every step is on the record.
   over a change made meanwhile;
 - `review.py`: which review rule applies where, what waits, approve / return / withdraw;
 - `store.py`: the desk's state in SQLite beside content/ (invites, sessions, submissions, the
-  append-only audit log);
+  append-only audit log), `records.py` its rows as typed records;
 - `invites.py`: personal links, their expiry and QR codes;
 - `uploads.py`: photos from a phone, checked before anything is written;
+- `submitted.py`: what became of a post sent from the desk, read from its file;
 - `app.py`, `officer.py`, `comms.py`, `texts.py`, `templates/`, `static/`: the web application
   (Flask, served by waitress).
 

@@ -25,8 +25,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped
 from werkzeug.exceptions import HTTPException
 
 from followshift.config.teams import load_teams
+from followshift.desk.records import Invite
 from followshift.desk.review import site_settings
-from followshift.desk.store import Invite, Store, now_utc
+from followshift.desk.store import Store, now_utc
 from followshift.desk.texts import TEXTS, say
 from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
 from followshift.diagnostics import Diagnostics

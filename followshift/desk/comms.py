@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse, team_names
 from followshift.desk.edits import PostFile, rewrite
+from followshift.desk.records import Invite, Submission
 from followshift.desk.review import approve, pin, review_mode, send_back, withdraw
-from followshift.desk.store import Invite, Submission
 from followshift.desk.submitted import post_file, show
 from followshift.desk.texts import say
 

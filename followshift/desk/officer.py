@@ -21,8 +21,9 @@ from werkzeug.datastructures import FileStorage
 from followshift.config.shift import ShiftConfig
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.records import Invite
 from followshift.desk.review import review_mode, shift_configs, site_settings
-from followshift.desk.store import Invite, now_utc
+from followshift.desk.store import now_utc
 from followshift.desk.submitted import photo_path, show
 from followshift.desk.texts import say
 from followshift.desk.uploads import (

@@ -24,11 +24,18 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from followshift.desk import DeskError
+from followshift.desk.records import (
+    AuditEntry,
+    Invite,
+    Submission,
+    invite_from_row,
+    parse_iso,
+    submission_from_row,
+)
 
 FOLDER = ".followshift-desk"
 FILE = "desk.sqlite3"
@@ -89,52 +96,6 @@ def now_utc() -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class Invite:
-    id: int
-    name: str
-    role: str  # officer | comms
-    team: str | None
-    created: datetime
-    until: datetime
-    revoked: datetime | None
-
-    def valid(self, now: datetime) -> bool:
-        return self.revoked is None and now < self.until
-
-    @property
-    def via(self) -> str:
-        return f"link #{self.id}"
-
-
-@dataclass(frozen=True)
-class Submission:
-    id: int
-    invite: int
-    author: str
-    shift: str
-    team: str
-    path: str | None  # relative to content/, with /
-    created: datetime
-    remark: str | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor: str
-    via: str
-    action: str
-    shift: str | None
-    target: str | None
-    detail: str | None
 
 
 def desk_folder(content: Path) -> Path:
@@ -239,7 +200,7 @@ class Store:
             rows = db.execute(
                 "SELECT id, name, role, team, created, until, revoked FROM invites ORDER BY id"
             ).fetchall()
-        return [_invite(row) for row in rows]
+        return [invite_from_row(row) for row in rows]
 
     def invite(self, invite_id: int) -> Invite | None:
         with self._db() as db:
@@ -247,7 +208,7 @@ class Store:
                 "SELECT id, name, role, team, created, until, revoked FROM invites WHERE id = ?",
                 (invite_id,),
             ).fetchone()
-        return _invite(row) if row else None
+        return invite_from_row(row) if row else None
 
     def invite_by_token(self, token: str) -> Invite | None:
         with self._db() as db:
@@ -256,7 +217,7 @@ class Store:
                 "WHERE token_hash = ?",
                 (digest(token),),
             ).fetchone()
-        return _invite(row) if row else None
+        return invite_from_row(row) if row else None
 
     # -- sessions -------------------------------------------------------------------------------
 
@@ -277,7 +238,7 @@ class Store:
                 "FROM sessions s JOIN invites i ON i.id = s.invite WHERE s.id_hash = ?",
                 (digest(session_id),),
             ).fetchone()
-        return _invite(row) if row else None
+        return invite_from_row(row) if row else None
 
     def end_session(self, session_id: str) -> None:
         with self._db() as db:
@@ -320,19 +281,19 @@ class Store:
     def submission(self, submission_id: int) -> Submission | None:
         with self._db() as db:
             row = db.execute(_SUBMISSIONS + " WHERE id = ?", (submission_id,)).fetchone()
-        return _submission(row) if row else None
+        return submission_from_row(row) if row else None
 
     def submission_by_path(self, path: str) -> Submission | None:
         with self._db() as db:
             row = db.execute(_SUBMISSIONS + " WHERE path = ? ORDER BY id DESC", (path,)).fetchone()
-        return _submission(row) if row else None
+        return submission_from_row(row) if row else None
 
     def submission_by_nonce(self, invite: Invite, nonce: str) -> Submission | None:
         with self._db() as db:
             row = db.execute(
                 _SUBMISSIONS + " WHERE invite = ? AND nonce = ?", (invite.id, nonce)
             ).fetchone()
-        return _submission(row) if row else None
+        return submission_from_row(row) if row else None
 
     def submissions(self, *, author: str | None = None, limit: int = 200) -> list[Submission]:
         """Newest first; only those that wrote a file; one person's when `author` is given."""
@@ -342,7 +303,7 @@ class Store:
             rows = db.execute(
                 _SUBMISSIONS + where + " ORDER BY id DESC LIMIT ?", (*args, limit)
             ).fetchall()
-        return [_submission(row) for row in rows]
+        return [submission_from_row(row) for row in rows]
 
     # -- audit ----------------------------------------------------------------------------------
 
@@ -390,30 +351,3 @@ class Store:
 
 
 _SUBMISSIONS = "SELECT id, invite, author, shift, team, path, created, remark FROM submissions"
-
-
-def _invite(row: tuple[object, ...]) -> Invite:
-    id_, name, role, team, created, until, revoked = row
-    return Invite(
-        int(str(id_)),
-        str(name),
-        str(role),
-        None if team is None else str(team),
-        parse_iso(str(created)),
-        parse_iso(str(until)),
-        None if revoked is None else parse_iso(str(revoked)),
-    )
-
-
-def _submission(row: tuple[object, ...]) -> Submission:
-    id_, invite, author, shift, team, path, created, remark = row
-    return Submission(
-        int(str(id_)),
-        int(str(invite)),
-        str(author),
-        str(shift),
-        str(team),
-        None if path is None else str(path),
-        parse_iso(str(created)),
-        None if remark is None else str(remark),
-    )

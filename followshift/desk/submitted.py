@@ -10,7 +10,7 @@ from pathlib import Path
 from followshift.content.model import PostStatus
 from followshift.desk import DeskError
 from followshift.desk.edits import PostFile, post_path, read_post_file
-from followshift.desk.store import Submission
+from followshift.desk.records import Submission
 
 
 @dataclass(frozen=True)

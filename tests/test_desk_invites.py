@@ -180,6 +180,41 @@ def test_withdraw_is_on_the_record_with_its_reason(tmp_path: Path, run: Run) -> 
     )
 
 
+def test_desk_watch_builds_the_site_and_ends_with_the_desk(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from desk_support import desk_site
+
+    content = desk_site(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "followshift", "desk", "--port", "0", "--watch"],
+        cwd=tmp_path,
+        stderr=subprocess.DEVNULL,
+    )
+    index = tmp_path / "site" / "index.html"
+    try:
+        deadline = time.monotonic() + 120
+        while not index.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert index.is_file(), "watch did not build site/"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    # watch ended with it: its writer lock on site/ is free again.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            [sys.executable, "-m", "followshift", "build", "--content", str(content)],
+            cwd=tmp_path, capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode != 2:
+            break
+        time.sleep(0.5)
+    assert result.returncode == 0, result.stderr  # not 2: no watch holds site/ any more
+
+
 def test_the_desk_command_serves_until_stopped(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -4,6 +4,7 @@ watch` runs beside it so approved posts go out without another terminal."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     )
 
 DEFAULT_PORT = 8765
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def make_server(
@@ -84,8 +89,10 @@ def desk_command(
             "TLS proxy (docs/desk.md)",
             err=True,
         )
+    # A service manager stops the desk with SIGTERM: end like Ctrl-C, so watch ends with it.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        server.run()
+        server.run()  # returns after Ctrl-C (waitress catches it and stops its threads)
     except KeyboardInterrupt:
         pass
     finally:

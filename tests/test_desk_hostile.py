@@ -188,6 +188,9 @@ def test_uploads_must_be_real_photos_within_the_limits(content: Path, officer: s
         huge = client.post("/send", form, {"photo1": ("x.jpg", b"0" * (82 << 20))})
         assert huge.status == 413
         assert "maximaal 4 foto&#39;s van elk 20 MB" in huge.text
+        five = {f"photo{n}": (f"{n}.jpg", photo(size=(32, 32))) for n in range(1, 6)}
+        extra = {f"alt{n}": "Iets" for n in range(1, 6)}
+        assert client.post("/send", {**form, **extra}, five).status == 413
         no_alt = client.post("/send", fields(client), {"photo1": ("a.jpg", photo())})
         assert no_alt.status == 400 and "Beschrijf foto 1" in no_alt.text
         assert posts(content) == {}

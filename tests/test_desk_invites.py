@@ -167,6 +167,21 @@ def test_four_eyes_refuses_the_author_approving_their_own_post(tmp_path: Path, r
     assert f"approve  Bram (command line)  {post.removeprefix('content/')}" in log
 
 
+def test_four_eyes_reads_the_author_line_of_a_post_written_by_hand(
+    tmp_path: Path, run: Run
+) -> None:
+    post = f"content/{SHIFT}/zevenaar/2030-eigen.md"
+    root = make_site(
+        tmp_path,
+        site_files({
+            "content/site.yaml": SITE_YAML + "review: four-eyes\n",
+            post: "---\ntime: '20:30'\nauthor: Anna\nstatus: review\n---\nEigen bericht.\n",
+        }),
+    )  # fmt: skip
+    assert run(["approve", post, "--by", "Anna"], root).exit_code == 1
+    assert run(["approve", post, "--by", "Bram"], root).exit_code == 0
+
+
 def test_withdraw_is_on_the_record_with_its_reason(tmp_path: Path, run: Run) -> None:
     root = make_site(tmp_path, site_files())
     post = f"content/{SHIFT}/zevenaar/1915-weekmarkt.md"

@@ -74,7 +74,10 @@ def approve_command(paths: tuple[Path, ...], content: Path, by: str | None) -> N
             store = Store.beside(content)
             rel = path.relative_to(content.resolve()).as_posix()
             sent = store.submission_by_path(rel)
-            approve(post, by=who, author=sent.author if sent else None, mode=mode)
+            # Who sent it from the desk; for a post written by hand, its author: line.
+            written_by = post.meta.get("author")
+            author = sent.author if sent else written_by if isinstance(written_by, str) else None
+            approve(post, by=who, author=author, mode=mode)
             store.log(who, CLI, "approve", shift, rel)
         except DeskError as exc:
             click.echo(str(exc), err=True)

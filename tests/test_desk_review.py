@@ -150,3 +150,24 @@ def test_review_in_site_and_shift_yaml_is_checked(tmp_path: Path, run: Run) -> N
         "content/site.yaml:3: error: review: must be one of none, required, four-eyes, "
         "not 'always'" in result.stderr
     )
+
+
+def test_a_rebuild_after_withdraw_equals_a_cold_build(tmp_path: Path, run: Run) -> None:
+    """The incremental path (build state in .followshift-cache) gives the cold build's bytes."""
+    import shutil
+
+    from conftest import contents
+
+    published = REVIEW_TEXT.replace("review", "published")
+    warm = review_site(tmp_path / "warm", {REVIEW_POST: published})
+    assert run(["build", "--now", DURING], warm).exit_code == 0
+    assert run(["withdraw", REVIEW_POST, "--reason", "x"], warm).exit_code == 0
+    assert run(["build", "--now", DURING], warm).exit_code == 0
+
+    cold = tmp_path / "cold"
+    shutil.copytree(warm / "content", cold / "content")
+    assert run(["build", "--now", DURING], cold).exit_code == 0
+    manifest = ".followshift-manifest.json"
+    assert {k: v for k, v in contents(warm / "site").items() if k != manifest} == {
+        k: v for k, v in contents(cold / "site").items() if k != manifest
+    }

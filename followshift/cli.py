@@ -18,8 +18,11 @@ import click
 
 from followshift import __version__
 from followshift.commands.build import build_command, check_command
+from followshift.commands.desk import desk_command
 from followshift.commands.init import init_command
+from followshift.commands.invite import invite_command, log_command
 from followshift.commands.new import new_command
+from followshift.commands.review import approve_command, review_command, withdraw_command
 from followshift.commands.watch import serve_command, watch_command
 
 
@@ -36,6 +39,12 @@ for _command in (
     init_command,
     watch_command,
     serve_command,
+    review_command,
+    approve_command,
+    withdraw_command,
+    invite_command,
+    log_command,
+    desk_command,
 ):
     main.add_command(_command)
 

@@ -80,10 +80,14 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
     if site is None or result.now is None or result.site_error:
         where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
         return f"{problems}{where}"
-    public = drafts = scheduled = 0
+    public = drafts = scheduled = review = withdrawn = 0
     for shift in site.shifts:  # one pass: this runs after the build, with one core working
         for post in shift.posts:
-            if post.draft and not options.drafts:
+            if post.draft and post.status == "withdrawn":
+                withdrawn += 1
+            elif post.draft and post.status == "review" and not options.drafts:
+                review += 1
+            elif post.draft and not options.drafts:
                 drafts += 1
             elif post.public_from(shift.delay) > result.now:
                 scheduled += 1
@@ -94,6 +98,8 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")
+        + (f", {review} waiting for review" if review else "")
+        + (f", {withdrawn} withdrawn" if withdrawn else "")
     )
     if not options.write:
         return f"checked {content}; {problems}"

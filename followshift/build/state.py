@@ -25,7 +25,7 @@ from followshift.render.view_cache import ViewCache
 
 # Any change to followshift's code may change what the state means (bumped when the modules
 # moved into packages, issue 16: the state holds no class paths, but a version says whose it is).
-_STATE_VERSION = f"{__version__}-8"
+_STATE_VERSION = f"{__version__}-9"  # 9: a post's status
 
 
 @dataclass

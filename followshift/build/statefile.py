@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar, cast, get_args
 
 from followshift.build import collector
-from followshift.content.model import Photo, Post
+from followshift.content.model import Photo, Post, PostStatus
 from followshift.content.readcache import Entry, ReadCache, Signature
 from followshift.diagnostics import Diagnostic, Level
 from followshift.photos.model import ImageSettings
@@ -217,12 +217,13 @@ def _post(post: Post, key: str) -> list[object]:
         post.id, post.shift_id, post.team_id, "" if source == key else source, _iso(post.time),
         post.body, post.title, post.author, [_photo(p) for p in post.photos], post.pinned,
         post.draft, None if post.updated is None else _iso(post.updated), post.line_offset,
+        post.status.value,
     ]  # fmt: skip
 
 
 def _from_post(fields: list[Any], key: str) -> Post:
     (id_, shift, team, source, time, body, title, author, photos, pinned, draft, updated,
-     offset) = fields  # fmt: skip
+     offset, status) = fields  # fmt: skip
     # One test for the plain fields (10,000 posts: a call for each would cost more).
     if not (
         type(id_) is str and type(shift) is str and type(team) is str and type(source) is str
@@ -234,8 +235,18 @@ def _from_post(fields: list[Any], key: str) -> Post:
     return _make(Post, _POST_FIELDS, (
         id_, shift, team, Path(source or key), _time(time), body, title, author,
         tuple(map(_from_photo, photos)) if photos else (), pinned, draft,
-        None if updated is None else _time(updated), offset,
+        None if updated is None else _time(updated), offset, _post_status(status),
     ))  # fmt: skip
+
+
+_POST_STATUSES = {s.value: s for s in PostStatus}
+
+
+def _post_status(value: object) -> PostStatus:
+    status = _POST_STATUSES.get(value) if type(value) is str else None
+    if status is None:
+        raise BadState("post status")
+    return status
 
 
 def _photo(photo: Photo) -> list[object]:

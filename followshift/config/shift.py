@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from followshift.config.keys import check_keys
-from followshift.config.site import SiteConfig
+from followshift.config.site import SiteConfig, review_mode
 from followshift.confine import Refused, decode_text, read_file
 from followshift.diagnostics import Diagnostics
 from followshift.times import TimeError, parse_datetime, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
-SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay")
+SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay", "review")
 
 
 class Order(StrEnum):
@@ -40,6 +40,7 @@ class ShiftConfig:
     description: str = ""  # Markdown
     order: Order = Order.AUTO
     delay: timedelta = timedelta()
+    review: str = "none"  # site.yaml's review: unless the shift says otherwise
 
 
 def load_shift_config(path: Path, config: SiteConfig, diags: Diagnostics) -> ShiftConfig | None:
@@ -63,6 +64,7 @@ def load_shift_config(path: Path, config: SiteConfig, diags: Diagnostics) -> Shi
         "description": "",
         "order": Order.AUTO,
         "delay": config.delay,
+        "review": config.review,
     }
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -111,5 +113,11 @@ def load_shift_config(path: Path, config: SiteConfig, diags: Diagnostics) -> Shi
             result["delay"] = parse_duration(data["delay"])
         except TimeError as exc:
             diags.error(path, f"delay: {exc}", data.line_of("delay"))
+            ok = False
+    if "review" in data:
+        try:
+            result["review"] = review_mode(data["review"])
+        except ValueError as exc:
+            diags.error(path, f"review: {exc}", data.line_of("review"))
             ok = False
     return ShiftConfig(**result) if ok else None

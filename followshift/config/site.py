@@ -24,6 +24,9 @@ from followshift.times import TimeError, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
 LANGUAGES = ("nl", "en")
+# Who must look at a post from the desk before it goes out (docs/desk.md): nobody; someone of
+# the comms team; someone of the comms team who is not its author ("two pairs of eyes").
+REVIEW_MODES = ("none", "required", "four-eyes")
 DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
@@ -40,6 +43,7 @@ class SiteConfig:
     # site.yaml's `images:` as the photo stage, the reader's probe and `new` use them: typed once
     # here, so no caller converts (og_width is not a setting: its default).
     images: ImageSettings = field(default_factory=ImageSettings)
+    review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -123,6 +127,14 @@ def _theme(value: Any) -> str:
     return name
 
 
+def review_mode(value: Any) -> str:
+    """`review:` of site.yaml or shift.yaml: one of REVIEW_MODES."""
+    mode = _text(value).lower()
+    if mode not in REVIEW_MODES:
+        raise _Invalid(f"must be one of {', '.join(REVIEW_MODES)}, not '{echo(mode)}'")
+    return mode
+
+
 def _delay(value: Any) -> timedelta:
     try:
         return parse_duration(value)
@@ -161,6 +173,7 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "description": _text,
     "delay": _delay,
     "per_page": _positive_int(5, 1000),
+    "review": review_mode,
 }
 
 

@@ -17,7 +17,7 @@ from followshift.config.site import SiteConfig
 from followshift.config.teams import Team
 
 # Order and Team are config/'s, named here so the model is read from one place.
-__all__ = ["Order", "Photo", "Post", "PostKey", "Shift", "Site", "Status", "Team"]
+__all__ = ["Order", "Photo", "Post", "PostKey", "PostStatus", "Shift", "Site", "Status", "Team"]
 
 PostKey = tuple[str, str, str]  # shift id, team id, post id: where a post is published
 
@@ -26,6 +26,16 @@ class Status(StrEnum):
     UPCOMING = "upcoming"
     LIVE = "live"
     ENDED = "ended"
+
+
+class PostStatus(StrEnum):
+    """A post's `status:`. Only PUBLISHED reaches readers; DRAFT and REVIEW are shown by a
+    `--drafts` preview only; WITHDRAWN is never shown, its URL says it was withdrawn."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    REVIEW = "review"  # waits for the comms team's approval (the desk, docs/desk.md)
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -50,9 +60,10 @@ class Post:
     author: str = ""
     photos: tuple[Photo, ...] = ()
     pinned: bool = False
-    draft: bool = False
+    draft: bool = False  # held back from readers: any status but PUBLISHED
     updated: datetime | None = None
     line_offset: int = 0  # lines before the Markdown body, for diagnostics
+    status: PostStatus = PostStatus.PUBLISHED
 
     def public_from(self, delay: timedelta) -> datetime:
         return self.time + delay
@@ -81,9 +92,13 @@ class Shift:
         return Status.LIVE if now < self.end else Status.ENDED
 
     def public_posts(self, now: datetime, drafts: bool = False) -> tuple[Post, ...]:
-        """What readers may see at `now`: no drafts, nothing before its time plus the delay."""
+        """What readers may see at `now`: no drafts (a preview shows drafts and posts waiting for
+        review), never a withdrawn post, nothing before its time plus the delay."""
         return tuple(
-            p for p in self.posts if (drafts or not p.draft) and p.public_from(self.delay) <= now
+            p
+            for p in self.posts
+            if (not p.draft or (drafts and p.status is not PostStatus.WITHDRAWN))
+            and p.public_from(self.delay) <= now
         )
 
     def next_publication(self, now: datetime, drafts: bool = False) -> datetime | None:
@@ -91,7 +106,8 @@ class Shift:
         times = [
             p.public_from(self.delay)
             for p in self.posts
-            if (drafts or not p.draft) and p.public_from(self.delay) > now
+            if (not p.draft or (drafts and p.status is not PostStatus.WITHDRAWN))
+            and p.public_from(self.delay) > now
         ]
         return min(times, default=None)
 

@@ -14,7 +14,7 @@ from followshift.commonmark import nesting_problem
 from followshift.config.keys import check_keys
 from followshift.confine import MAX_BYTES, Refused, decode_text, read_file, regular_file
 from followshift.content.frontmatter import split_front_matter
-from followshift.content.model import Photo, Post
+from followshift.content.model import Photo, Post, PostStatus
 from followshift.content.readcache import digest
 from followshift.diagnostics import Diagnostics
 from followshift.naming import slugify
@@ -31,7 +31,7 @@ from followshift.times import (
 from followshift.yamlio import YamlError, YamlMap
 
 POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")
-STATUSES = ("draft", "published")
+STATUSES = tuple(PostStatus)
 
 
 class PostError(Exception):
@@ -132,7 +132,8 @@ def _read_post(
     status = _optional_text(meta, "status") or "published"
     if status not in STATUSES:
         raise PostError(
-            f"status: must be draft or published, not '{status}'", meta.line_of("status")
+            f"status: must be {', '.join(STATUSES[:-1])} or {STATUSES[-1]}, not '{status}'",
+            meta.line_of("status"),
         )
     pinned = meta.get("pinned", False)
     if not isinstance(pinned, bool):
@@ -197,9 +198,10 @@ def _read_post(
         author=author,
         photos=tuple(photos),
         pinned=pinned,
-        draft=status == "draft",
+        draft=status != PostStatus.PUBLISHED,
         updated=updated,
         line_offset=parsed.body_line - 1,
+        status=PostStatus(status),
     )
 
 

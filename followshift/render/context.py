@@ -82,3 +82,4 @@ class RenderContext:
     site_path: str  # the base URL's path: the 404 page links absolutely
     watching: bool = False  # a watch: worth keeping what is made for the next rebuild
     take: Callable[[str], bool] | None = None  # in a page share: is this page mine?
+    withdrawn: tuple[str, ...] = ()  # URLs that show the "withdrawn" notice (producers/withdrawn)

@@ -21,7 +21,15 @@ from followshift.render.context import Derived, RenderContext
 from followshift.render.locale import Formatter
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import Group, PageMemo
-from followshift.render.producers import OutputFile, assets, feeds, live, pages, sitemap
+from followshift.render.producers import (
+    OutputFile,
+    assets,
+    feeds,
+    live,
+    pages,
+    sitemap,
+    withdrawn,
+)
 from followshift.render.shares import PageShares
 from followshift.render.structured import Structured
 from followshift.render.templates import Templates, theme_gettext
@@ -94,6 +102,7 @@ def render_context(site: Site, theme: Theme, options: RenderOptions) -> RenderCo
         derived=options.derived if options.derived is not None else Derived(options.watching),
         site_path=urlsplit(config.base_url).path or "/",
         watching=options.watching,
+        withdrawn=withdrawn.urls(site, options.now),
     )
 
 
@@ -142,5 +151,6 @@ def outputs(
     yield from sitemap.files(ctx)
     yield from live.files(ctx)
     yield from feeds.files(ctx)
+    yield from withdrawn.files(ctx)
     if shares is not None:
         yield from shares.collect()

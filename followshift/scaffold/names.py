@@ -3,18 +3,21 @@
 The slug comes from the title, else from the first words of the text (at most 6 words), else it
 is `bericht`; at most 50 characters, cut at a hyphen. A name already used in the team folder
 (any file whose id is that name, or photos numbered after it) moves the post to `…-2.md`,
-`…-3.md`. Files are created exclusively (`open(…, "x")`), so even a post written at the same
-moment by someone else is never overwritten.
+`…-3.md`. Files are created whole (written under a temporary name, then linked into place) and
+exclusively, so a build never reads half a post and even a post written at the same moment by
+someone else is never overwritten.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -111,23 +114,53 @@ def write(plan: Plan) -> Written:
         try:
             # The post first: a build that runs meanwhile sees a post waiting for its photos
             # (an error of that post), never a lone photo published without its alt text.
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(_render(plan, stem))
+            _create(path, _render(plan, stem).encode("utf-8"))
         except FileExistsError:
             continue
         copied: list[Path] = []
         try:
             for index, (photo, _) in enumerate(plan.photos, start=1):
                 target = plan.folder / _photo_name(stem, index, photo)
-                with photo.open("rb") as source, target.open("xb") as out:
-                    copied.append(target)
-                    shutil.copyfileobj(source, out)
+                with photo.open("rb") as source:
+                    _create(target, source)
+                copied.append(target)
         except FileExistsError:
             for mine in [path, *copied]:  # only what this call created
                 mine.unlink()
             continue
         return Written(path, tuple(copied))
     raise ScaffoldError(f"no free name for {plan.base}.md in {display_path(plan.folder)}")
+
+
+def _create(path: Path, data: bytes | BinaryIO) -> None:
+    """Creates `path` whole or not at all, never over an existing file (FileExistsError): it
+    is written under a temporary dotfile name (which build and watch ignore), then linked into
+    place, so a build that runs meanwhile (the desk writes while watch runs) never reads half
+    a post. Where the file system has no links (FAT, some shares) it is created in place."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with temp.open("xb") as out:
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                shutil.copyfileobj(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            # Windows: a rename never replaces a file; elsewhere a link does not either.
+            if os.name == "nt":
+                os.rename(temp, path)
+            else:
+                os.link(temp, path)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass
+        with path.open("xb") as out, temp.open("rb") as written:
+            shutil.copyfileobj(written, out)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def yaml_str(value: str) -> str:

@@ -1,0 +1,195 @@
+"""The desk's web application: Flask (routing, Jinja templates, signed cookies), Flask-WTF's
+CSRFProtect on every POST, served by waitress (commands/desk.py). No HTTP is handled by hand.
+
+This module makes the app and owns what every page shares: who is signed in (a session row in
+store.py behind a signed, HttpOnly, SameSite=Lax cookie that is Secure whenever the request came
+over TLS), the security headers (a strict CSP without scripts, no referrer, no framing, no
+caching), the rate limit per person, and the error pages. The officer's pages are in
+officer.py, the comms team's in comms.py.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, NoReturn, cast
+
+from flask import Flask, Response, abort, current_app, g, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
+from werkzeug.exceptions import HTTPException
+
+from followshift.config.teams import load_teams
+from followshift.desk.records import Invite
+from followshift.desk.review import site_settings
+from followshift.desk.store import Store, now_utc
+from followshift.desk.texts import TEXTS, say
+from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
+from followshift.diagnostics import Diagnostics
+
+CSP = (
+    "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+SESSION_HOURS = 24  # the cookie; the link's own end (Invite.until) is checked on every request
+
+
+class Limiter:
+    """At most `limit` actions per person in `window` seconds (in memory: one desk process)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def allow(self, who: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen[who]
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                return False
+            seen.append(now)
+            return True
+
+
+@dataclass
+class Desk:
+    """What the routes share: where content is, the state, the site's language."""
+
+    content: Path
+    store: Store
+    lang: str
+    posts: Limiter = field(default_factory=lambda: Limiter(10, 300))  # sends per 5 minutes
+    actions: Limiter = field(default_factory=lambda: Limiter(120, 60))  # any POST per minute
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed cookie, Secure exactly when the request came over TLS (directly, or from
+    a trusted proxy that said X-Forwarded-Proto: https; waitress decides that)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure
+
+
+def desk() -> Desk:
+    value = current_app.extensions.get("followshift_desk")
+    assert isinstance(value, Desk)
+    return value
+
+
+def current() -> Invite | None:
+    value = g.get("invite")
+    return value if isinstance(value, Invite) else None
+
+
+def need(role: str | None = None) -> Invite:
+    """The signed-in person, or a 401 page; with `role`, a 403 page for anyone else."""
+    invite = current()
+    if invite is None:
+        abort(401)
+    if role is not None and invite.role != role:
+        abort(403)
+    return invite
+
+
+def refuse(status: int, message: str) -> NoReturn:
+    """Stops the request with a page that says `message`."""
+    abort(Response(page("message.html", status=status, message=message), status))
+
+
+def page(template: str, status: int = 200, **context: Any) -> str:
+    lang = desk().lang
+    me = current()
+    team = team_names().get(me.team, me.team) if me and me.team else None
+    return render_template(
+        template, t=TEXTS[lang], lang=lang, me=me, my_team=team, code=status, **context
+    )
+
+
+def team_names() -> dict[str, str]:
+    """Team ids → their names in teams.yaml (a mistake there is `check`'s to report)."""
+    content = desk().content
+    teams = load_teams(content / "teams.yaml", content, Diagnostics())
+    return {team_id: team.name for team_id, team in teams.items()}
+
+
+def create_app(content: Path, store: Store | None = None) -> Flask:
+    from followshift.desk import comms, officer
+
+    store = store or Store.beside(content)
+    lang = site_settings(content).language
+    shared = Desk(content.resolve(), store, lang if lang in TEXTS else "nl")
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=store.secret(),
+        SESSION_COOKIE_NAME="followshift_desk",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # Strict would drop the cookie after a link from a chat app
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session; a form may be open for hours
+        WTF_CSRF_SSL_STRICT=True,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.session_interface = _Sessions()
+    app.extensions["followshift_desk"] = shared
+    CSRFProtect(app)
+
+    @app.before_request
+    def _who() -> None:
+        g.invite = None
+        sid = session.get("sid")
+        if isinstance(sid, str):
+            invite = shared.store.session_invite(sid)
+            if invite is not None and invite.valid(now_utc()):
+                g.invite = invite
+            else:
+                session.clear()
+        if request.method == "POST":
+            who = f"invite:{g.invite.id}" if g.invite else f"ip:{request.remote_addr}"
+            if not shared.actions.allow(who):
+                refuse(429, say(shared.lang, "too_many"))
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        # Never to another site (no token or page name leaks); to the desk itself it must go:
+        # over HTTPS, Flask-WTF's CSRF check requires a same-origin Referer.
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[str, int]:
+        return page("message.html", 400, message=say(shared.lang, "form_expired")), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> ResponseReturnValue:
+        if error.response is not None:  # refuse(): the page is made already
+            return cast(Response, error.response)
+        code = error.code or 500
+        key = {401: "no_access", 403: "forbidden", 404: "not_found", 429: "too_many"}.get(code)
+        if code == 413:
+            message = say(shared.lang, "too_large", photos=MAX_PHOTOS, mb=MAX_PHOTO_BYTES >> 20)
+        else:
+            message = say(shared.lang, key) if key else say(shared.lang, "error")
+        return page("message.html", code, message=message), code
+
+    @app.get("/favicon.ico")
+    def _favicon() -> Response:
+        return Response(status=204)  # browsers ask on every first visit; nothing to show
+
+    app.register_blueprint(officer.pages)
+    app.register_blueprint(comms.pages)
+    return app

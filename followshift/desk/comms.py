@@ -1,0 +1,128 @@
+"""The comms team's pages: the queue of everything sent (newest first, refreshing itself),
+and approve, edit, pin, return and withdraw. Each decision goes through desk/review.py (the
+same rules as the command line) and into the audit log, under the member's link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from followshift.desk import DeskError
+from followshift.desk.app import desk, need, page, refuse, team_names
+from followshift.desk.edits import PostFile, rewrite
+from followshift.desk.records import Invite, Submission
+from followshift.desk.review import approve, pin, review_mode, send_back, withdraw
+from followshift.desk.submitted import post_file, show
+from followshift.desk.texts import say
+
+pages = Blueprint("comms", __name__)
+
+REFRESH_SECONDS = 30
+MAX_NOTE = 500
+
+
+@pages.get("/queue")
+def queue() -> str:
+    need("comms")
+    shared = desk()
+    items = [show(shared.content, sub) for sub in shared.store.submissions(limit=200)]
+    waiting = sum(item.state == "waiting" for item in items)
+    return page(
+        "queue.html", items=items, waiting=waiting, teams=team_names(), refresh=REFRESH_SECONDS
+    )
+
+
+def _submission(sub_id: int) -> tuple[Invite, Submission]:
+    invite = need("comms")
+    sub = desk().store.submission(sub_id)
+    if sub is None or sub.path is None:
+        refuse(404, say(desk().lang, "not_found"))
+    return invite, sub
+
+
+@pages.get("/post/<int:sub_id>")
+def edit_form(sub_id: int) -> str:
+    _, sub = _submission(sub_id)
+    return page("edit.html", item=show(desk().content, sub), teams=team_names())
+
+
+@pages.post("/post/<int:sub_id>/<action>")
+def decide(sub_id: int, action: str) -> ResponseReturnValue:
+    invite, sub = _submission(sub_id)
+    shared = desk()
+    lang = shared.lang
+    note = " ".join(request.form.get("note", "").split())[:MAX_NOTE]
+    try:
+        post = post_file(shared.content, sub)
+        message = _act(action, invite, sub, post, note)
+    except DeskError as exc:
+        flash(say(lang, "changed") if "changed" in exc.message else exc.message, "error")
+        if action in ("edit", "return", "withdraw"):  # back to the form, what was typed kept
+            return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
+        return redirect(url_for("comms.queue"), 303)
+    flash(message)
+    return redirect(url_for("comms.queue") + f"#post-{sub.id}", 303)
+
+
+def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str) -> str:
+    shared = desk()
+    lang = shared.lang
+    store = shared.store
+    assert sub.path is not None
+
+    def log(what: str, detail: str | None = None) -> None:
+        store.log(invite.name, invite.via, what, sub.shift, sub.path, detail)
+
+    if action == "approve":
+        mode = review_mode(shared.content, sub.shift)
+        if mode == "four-eyes" and sub.author.casefold() == invite.name.casefold():
+            raise DeskError(say(lang, "four_eyes"))
+        approve(post, by=invite.name, author=sub.author, mode=mode)
+        store.set_remark(sub.id, None)
+        log("approve")
+        return say(lang, "approved")
+    if action == "return":
+        if not note:
+            raise DeskError(say(lang, "need_remark"))
+        send_back(post)
+        store.set_remark(sub.id, note)
+        log("return", note)
+        return say(lang, "returned_msg", name=sub.author)
+    if action == "withdraw":
+        if not note:
+            raise DeskError(say(lang, "need_reason"))
+        withdraw(post)
+        log("withdraw", note)
+        return say(lang, "withdrawn_msg")
+    if action == "pin":
+        pinned = post.meta.get("pinned") is not True
+        pin(post, pinned)
+        log("pin" if pinned else "unpin")
+        return say(lang, "pinned_msg")
+    if action == "edit":
+        form = request.form
+        title = " ".join(form.get("title", "").split())[:120]
+        body = form.get("text", "").replace("\r\n", "\n").strip()[:5000]
+        shown = show(shared.content, sub)
+        alts = {
+            name: " ".join(form.get(f"alt{n}", alt).split())[:400]
+            for n, (name, alt) in enumerate(shown.photos, start=1)
+        }
+        if any(not alt for alt in alts.values()):
+            raise DeskError(say(lang, "need_alt", n=[a for a in alts.values()].index("") + 1))
+        changed = [
+            what
+            for what, old, new in (
+                ("title", shown.title, title),
+                ("text", shown.body, body),
+                ("alt", [a for _, a in shown.photos], list(alts.values())),
+            )
+            if old != new
+        ]
+        if changed:
+            rewrite(post, title=title, body=body, alts=alts)
+            log("edit", ", ".join(changed))
+        if form.get("then") == "approve":
+            return _act("approve", invite, sub, post_file(shared.content, sub), note)
+        return say(lang, "saved")
+    refuse(404, say(lang, "not_found"))

@@ -15,6 +15,7 @@ from followshift.config.keys import check_keys
 from followshift.confine import MAX_BYTES, Refused, decode_text, read_file, regular_file
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.model import Photo, Post, PostStatus
+from followshift.content.privacy import AckError, acknowledged, file_findings
 from followshift.content.readcache import digest
 from followshift.diagnostics import Diagnostics
 from followshift.naming import slugify
@@ -30,7 +31,7 @@ from followshift.times import (
 )
 from followshift.yamlio import YamlError, YamlMap
 
-POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")
+POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated", "privacy")
 STATUSES = tuple(PostStatus)
 
 
@@ -54,6 +55,7 @@ class ShiftContext:
     tz: ZoneInfo
     probe: Callable[[Path], ProbeInfo]  # raises ImageError
     settings: Hashable = None  # what else the reading depends on (photo limits), for caching
+    allowed_numbers: tuple[str, ...] = ()  # site.yaml's privacy: {allowed_numbers:}
 
 
 _TOO_LONG = "a post is a short update: split a long text into several posts"
@@ -186,6 +188,16 @@ def _read_post(
 
     if not parsed.body.strip() and not photos and not title:
         raise PostError("the post is empty: write some text, a title or add a photo")
+
+    try:
+        privacy_ok = acknowledged(meta)
+    except AckError as exc:
+        raise PostError(exc.message, exc.line) from None
+    # Personal data in the words (docs/privacy.md): a warning, never a reason to hold the post
+    # back; `privacy: {ok: …}` says someone looked. A withdrawn post is never published.
+    if not privacy_ok and status != PostStatus.WITHDRAWN:
+        for found in file_findings(meta, parsed.body, parsed.body_line, ctx.allowed_numbers):
+            diags.warning(path, found.message, found.line)
 
     return Post(
         id=slugify(path.stem),

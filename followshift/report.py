@@ -80,7 +80,7 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
     if site is None or result.now is None or result.site_error:
         where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
         return f"{problems}{where}"
-    public = drafts = scheduled = review = withdrawn = 0
+    public = drafts = scheduled = review = withdrawn = held = 0
     for shift in site.shifts:  # one pass: this runs after the build, with one core working
         for post in shift.posts:
             if post.draft and post.status == "withdrawn":
@@ -89,6 +89,8 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
                 review += 1
             elif post.draft and not options.drafts:
                 drafts += 1
+            elif shift.held(post, result.now):
+                held += 1
             elif post.public_from(shift.delay) > result.now:
                 scheduled += 1
             else:  # as Shift.public_posts() counts them
@@ -98,6 +100,7 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")
+        + (f", {held} held by the pause" if held else "")
         + (f", {review} waiting for review" if review else "")
         + (f", {withdrawn} withdrawn" if withdrawn else "")
     )

@@ -216,6 +216,7 @@ def load_shift(
         delay=meta.delay,
         team_ids=tuple(team_ids),
         posts=tuple(posts),
+        paused=meta.paused,
     )
     cache.remember_shift(cache.key(folder), key, shift)
     return shift

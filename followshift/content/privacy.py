@@ -32,6 +32,7 @@ class Located:
     finding: Finding
     line: int
     where: str  # "title", "text" or "alt text of photo N"
+    photo: int = 0  # N, for an alt text
 
     @property
     def message(self) -> str:
@@ -77,6 +78,6 @@ def file_findings(
         found += [Located(f, meta.line_of("title"), "title") for f in scan(title, allowed)]
     for number, alt, line in _photo_alts(meta):
         where = f"alt text of photo {number}"
-        found += [Located(f, line + f.line - 1, where) for f in scan(alt, allowed)]
+        found += [Located(f, line + f.line - 1, where, number) for f in scan(alt, allowed)]
     found += [Located(f, body_line + f.line - 1, "text") for f in scan(body, allowed)]
     return found

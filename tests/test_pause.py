@@ -152,3 +152,21 @@ def test_pause_and_resume_through_watch(
     watcher.wait_until(lambda: published(root, "zevenaar", "2055-na-de-pauze"), "the held post")
     watcher.wait_until(lambda: NOTICE not in shift_index(root), "the notice gone")
     assert watcher.diagnostics("error") == []
+
+
+def test_a_rebuild_after_pause_and_resume_equals_a_cold_build(tmp_path: Path, run: Run) -> None:
+    from conftest import contents
+
+    root = make_site(tmp_path / "warm", site_files())
+    assert run(["build", "--now", AFTER], root).exit_code == 0
+    unpaused = contents(root / "site")
+    for step in (["pause", SHIFT, "--reason", "x", "--now", "2026-10-24T19:10"], ["resume", SHIFT]):
+        assert run(step, root).exit_code == 0
+        assert run(["build", "--now", AFTER], root).exit_code == 0
+        cold = make_site(tmp_path / step[0], site_files())
+        (cold / "content" / SHIFT / "shift.yaml").write_bytes(
+            (root / "content" / SHIFT / "shift.yaml").read_bytes()
+        )
+        assert run(["build", "--now", AFTER], cold).exit_code == 0
+        assert contents(root / "site") == contents(cold / "site")
+    assert contents(root / "site") == unpaused

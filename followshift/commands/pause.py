@@ -6,12 +6,32 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
 
-from followshift.commands.options import EXIT_CONTENT, EXIT_USAGE, content_option, now_option
+from followshift.commands.options import EXIT_CONTENT, EXIT_USAGE, content_option
 from followshift.commands.review import CLI, by_option, me
+from followshift.times import TimeError, parse_datetime
+
+
+def _check_moment(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_datetime(value, UTC)  # the syntax and range; the site's zone comes later
+        except TimeError as exc:
+            raise click.BadParameter(f"{exc} (e.g. 2026-10-24T21:40)") from None
+    return value
+
+
+since_option = click.option(
+    "--now",
+    callback=_check_moment,
+    metavar="DATETIME",
+    help="When the pause begins (default: now; SOURCE_DATE_EPOCH too). Site time zone "
+    "unless it has an offset.",
+)
 
 
 @click.command("pause")
@@ -19,7 +39,7 @@ from followshift.commands.review import CLI, by_option, me
 @click.option("--reason", required=True, metavar="TEXT", help="Why, for the audit log.")
 @content_option
 @by_option
-@now_option
+@since_option
 def pause_command(shift: str, reason: str, content: Path, by: str | None, now: str | None) -> None:
     """Stop new posts of SHIFT going out; what is published stays, readers see a notice."""
     from followshift.config.pause import PauseError
@@ -33,7 +53,11 @@ def pause_command(shift: str, reason: str, content: Path, by: str | None, now: s
         click.echo(f"{content}: error: no content folder here", err=True)
         sys.exit(EXIT_USAGE)
     tz = site_settings(content).tz
-    moment = resolve_now(now, os.environ.get("SOURCE_DATE_EPOCH"), tz)
+    try:
+        moment = resolve_now(now, os.environ.get("SOURCE_DATE_EPOCH"), tz)
+    except TimeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         done = pause_shift(content, shift, reason, by=by or me(), via=CLI, now=moment)
     except PauseError as exc:

@@ -43,6 +43,7 @@ TRUE_POSITIVES = [
     ("Bel 010 123 45 67 vandaag", [(PHONE, "010 123 45 67")]),
     ("Een betaalnummer 0900-1234 is niet van ons", [(PHONE, "0900-1234")]),
     ("Bel 06-12345678 2 keer", [(PHONE, "06-12345678")]),
+    ("Twee: 06-12345678 06-87654321", [(PHONE, "06-12345678"), (PHONE, "06-87654321")]),
     # e-mail addresses
     ("Mail naar jan.jansen@example.nl voor info", [(EMAIL, "jan.jansen@example.nl")]),
     (
@@ -145,3 +146,13 @@ def test_the_module_is_a_leaf() -> None:
     from tests.test_structure import imports
 
     assert imports("privacy.text") == set()
+
+
+def test_a_post_full_of_findings_is_scanned_in_bounded_time() -> None:
+    """A post is at most 256 KB (confine.MAX_BYTES); thousands of findings stay fast."""
+    import time
+
+    for text in ("Dorpsstraat 1 " * 10000, "06-12345678 " * 10000, "0" * 200_000, "A" * 200_000):
+        started = time.perf_counter()
+        scan(text)
+        assert time.perf_counter() - started < 5, text[:20]

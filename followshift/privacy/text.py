@@ -10,6 +10,7 @@ tests/test_privacy_text.py holds the table of what must and must not be found.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ _PLATE = re.compile(rf"(?<![\w-])(?:{_plate_pattern(True)}|{_plate_pattern(False
 _PHONE_RUN = re.compile(
     r"(?<![\w+/.,:€$-])"
     r"(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?|\(?(?=0))"
-    r"\d(?:(?:[ .-]|\) ?)?\d)*"
+    r"\d(?:(?:[ .-]|\) ?)?\d){0,15}"  # bounded: no number has more digits (_phone_end)
 )
 _DATE_START = re.compile(r"\d{1,2}([-./])\d{1,2}\1(?:19|20)\d\d(?!\d)")
 _SERVICE = ("0800", "0900", "0906", "0909")  # 4 or 7 digits after the prefix
@@ -172,9 +173,12 @@ def scan(text: str, allowed_numbers: Iterable[str] = ()) -> list[Finding]:
     spans: list[tuple[int, int, str]] = []
     for match in _EMAIL.finditer(plain):
         spans.append((match.start(), match.end(), EMAIL))
-    for match in _PHONE_RUN.finditer(plain):
+    position = 0
+    while match := _PHONE_RUN.search(plain, position):
         run = match.group()
         end = _phone_end(run)
+        # Two numbers in a row ("06-12345678 06-87654321") are one run: go on after the first.
+        position = match.end() if end is None else match.start() + end
         if end is None:
             continue
         # "(06-1234 5678)": the parenthesis is the sentence's, not the number's "(0316) 123456".
@@ -186,11 +190,14 @@ def scan(text: str, allowed_numbers: Iterable[str] = ()) -> list[Finding]:
     for start, end in _streets(plain):
         spans.append((start, end, ADDRESS))
     found: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken, kept sorted: they never overlap
+    ends: list[int] = []
     for start, end, kind in spans:  # in priority order: the first claim on a span wins
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        at = bisect.bisect_right(starts, start)
+        if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
             continue
-        taken.append((start, end))
+        starts.insert(at, start)
+        ends.insert(at, end)
         line = text.count("\n", 0, start) + 1
         found.append(Finding(kind, " ".join(text[start:end].split()), line, start))
     found.sort(key=lambda f: f.start)

@@ -90,3 +90,11 @@ def test_warnings_do_not_change_the_output(tmp_path: Path, run: Run) -> None:
     for root in (warned, acked):
         assert run(["build", "--now", AFTER], root).exit_code == 0
     assert contents(warned / "site") == contents(acked / "site")
+
+
+def test_a_misspelt_acknowledgement_acknowledges_nothing(tmp_path: Path, run: Run) -> None:
+    text = TEXT.replace("---\ntitle", "---\nprivasy: {ok: bewust}\ntitle", 1)
+    result = run(["check", "--now", AFTER], _site(tmp_path, text))
+    warnings = result.diagnostics("warning")
+    assert f"{POST}:2: warning: unknown key 'privasy'" in warnings[0]
+    assert sum("(privacy)" in w for w in warnings) == 4

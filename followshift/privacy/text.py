@@ -174,17 +174,17 @@ def scan(text: str, allowed_numbers: Iterable[str] = ()) -> list[Finding]:
     for match in _EMAIL.finditer(plain):
         spans.append((match.start(), match.end(), EMAIL))
     position = 0
-    while match := _PHONE_RUN.search(plain, position):
-        run = match.group()
+    while found_run := _PHONE_RUN.search(plain, position):
+        run = found_run.group()
         end = _phone_end(run)
         # Two numbers in a row ("06-12345678 06-87654321") are one run: go on after the first.
-        position = match.end() if end is None else match.start() + end
+        position = found_run.end() if end is None else found_run.start() + end
         if end is None:
             continue
         # "(06-1234 5678)": the parenthesis is the sentence's, not the number's "(0316) 123456".
         start = 1 if run.startswith("(") and ")" not in run[:end] else 0
         if national(run[:end]) not in allowed:
-            spans.append((match.start() + start, match.start() + end, PHONE))
+            spans.append((found_run.start() + start, found_run.start() + end, PHONE))
     for match in _PLATE.finditer(plain):
         spans.append((match.start(), match.end(), PLATE))
     for start, end in _streets(plain):

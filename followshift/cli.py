@@ -20,6 +20,7 @@ from followshift import __version__
 from followshift.commands.build import build_command, check_command
 from followshift.commands.init import init_command
 from followshift.commands.new import new_command
+from followshift.commands.publish import publish_command
 from followshift.commands.watch import serve_command, watch_command
 
 
@@ -36,6 +37,7 @@ for _command in (
     init_command,
     watch_command,
     serve_command,
+    publish_command,
 ):
     main.add_command(_command)
 

@@ -201,7 +201,11 @@ def describe(exc: BaseException, client: Any = None) -> str:
             what = f"{code or 'HTTP ' + str(status)}{': ' + text if text else ''}"
         return redact(what, client)
     if isinstance(exc, EndpointConnectionError):
-        return redact(f"cannot connect to {exc.kwargs.get('endpoint_url', 'the store')}", client)
+        where = urlsplit(str(exc.kwargs.get("endpoint_url", "")))
+        store = f"{where.scheme}://{where.netloc}" if where.netloc else "the store"
+        return redact(
+            f"cannot connect to {store} (down, or no network), also after retries", client
+        )
     if isinstance(exc, ReadTimeoutError | ConnectionClosedError):
         return "the connection to the store broke off, also after retries"
     if isinstance(exc, NoCredentialsError):

@@ -112,8 +112,11 @@ def apply(
             entries.pop(rel, None)
     # After a failure, what may be up but is not known exactly stays followshift's (pending).
     leftover = pending - entries.keys() - deleted if result.failed else set()
+    view = plan.view
+    changed = plan.steps or deleted or result.failed or entries != view.entries
     try:
-        remote.write_manifest(entries, leftover)
+        if changed or view.manifest != "found" or view.pending:  # else it says this already
+            remote.write_manifest(entries, leftover)
     except RemoteError as exc:
         result.failed.append((".followshift/manifest.json", str(exc)))
     result.entries = entries

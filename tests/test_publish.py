@@ -513,3 +513,50 @@ def test_a_site_followshift_did_not_build_is_refused(
     assert "holds no site built by followshift" in outcome.stderr
     assert time.monotonic() - started < 10
     assert bucket_files(seaweed, bucket) == {}
+
+
+def test_a_drafts_build_marks_the_site_a_preview_until_a_build_without_drafts(
+    tmp_path: Path, run: Run
+) -> None:
+    root = make_site(tmp_path, site_files())
+    manifest = root / "site" / MANIFEST_NAME
+    build(run, root, "--drafts")
+    assert json.loads(manifest.read_text())["preview"] is True
+    build(run, root)
+    assert "preview" not in json.loads(manifest.read_text())
+
+
+def test_a_kept_publisher_plans_the_next_cycle_without_reading_the_bucket(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str
+) -> None:
+    """What `watch --publish` does each cycle: one Publisher, one client, the bucket's state
+    kept from the publish before (a failed one would make it list the bucket again)."""
+    from followshift.publish.bucket import Publisher
+    from followshift.publish.target import parse_target
+
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    publisher = Publisher(
+        parse_target(f"s3://{bucket}/live"), client=seaweed.client(proxy.endpoint)
+    )
+    assert publisher.apply(publisher.plan(root / "site")).ok
+    make_site(root, {post_path("zevenaar", "2059-nieuw.md"): "Nieuw.\n"})
+    build(run, root)
+    proxy.clear()
+
+    plan = publisher.plan(root / "site", verify=False)
+    result = publisher.apply(plan)
+
+    assert result.ok and result.uploaded == len(plan.steps) > 0
+    assert [r.method for r in proxy.requests if r.method == "GET"] == []  # no list, no read
+    assert published(seaweed, bucket, "live/") == site_contents(root / "site")
+    again = publisher.plan(root / "site", verify=False)
+    assert again.steps == [] and again.deletes == []
+
+
+def test_credentials_are_taken_out_of_every_message(seaweed: Seaweed) -> None:
+    from followshift.publish.target import redact
+
+    client = seaweed.client()
+    text = f"denied for {seaweed.access_key} / {seaweed.secret_key} and AKIAIOSFODNN7EXAMPLE"
+    assert redact(text, client) == "denied for … / … and …"

@@ -39,7 +39,7 @@ def test_wrong_credentials_are_one_line_without_the_key(
 
     assert outcome.exit_code == 1
     assert outcome.lines() == [
-        f"s3://{bucket}/: error: cannot list s3://{bucket}/: the store refused the "
+        f"s3://{bucket}/: error: cannot read s3://{bucket}/: the store refused the "
         "credentials (wrong key or secret)"
     ]
     assert key not in outcome.stderr + outcome.stdout
@@ -81,7 +81,7 @@ def test_a_server_that_is_down_is_one_line(tmp_path: Path, run: Run, seaweed: Se
 
     assert outcome.exit_code == 1
     assert outcome.lines() == [
-        "s3://some-bucket/: error: cannot list s3://some-bucket/: cannot connect to "
+        "s3://some-bucket/: error: cannot read s3://some-bucket/: cannot connect to "
         f"http://127.0.0.1:{port} (down, or no network), also after retries"
     ]
     assert no_secrets(seaweed, outcome.stderr)

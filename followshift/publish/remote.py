@@ -136,11 +136,27 @@ class Remote:
         return RemoteError(f"{doing}: {describe(exc, self.client)}")
 
     def view(self) -> RemoteView:
-        """The manifest and the listing (ListObjectsV2, all pages)."""
+        """The manifest, then the listing of the prefix it is checked against."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         view = RemoteView()
         prefix = self.target.prefix
+        try:
+            got = self.client.get_object(Bucket=self.target.bucket, Key=prefix + MANIFEST_KEY)
+            raw = got["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                raise self.fail(exc, f"cannot read {self.target.url}") from None
+            view.manifest = "missing"
+            raw = None
+        except BotoCoreError as exc:
+            raise self.fail(exc, f"cannot read {self.target.url}") from None
+        if raw is not None:
+            parsed = parse_manifest(raw)
+            if parsed is None:
+                view.manifest = "unreadable"
+            else:
+                view.entries, view.pending = parsed
         state = prefix + STATE_FOLDER
         try:
             pages = self.client.get_paginator("list_objects_v2").paginate(
@@ -149,26 +165,10 @@ class Remote:
             for page in pages:
                 for obj in page.get("Contents", []):
                     key = obj["Key"]
-                    if key.startswith(state) or not key.startswith(prefix):
-                        continue
-                    view.listing[key[len(prefix) :]] = Listed(_etag(obj["ETag"]), obj["Size"])
+                    if not key.startswith(state):
+                        view.listing[key[len(prefix) :]] = Listed(_etag(obj["ETag"]), obj["Size"])
         except (BotoCoreError, ClientError) as exc:
-            raise self.fail(exc, f"cannot list {self.target.url}") from None
-        try:
-            got = self.client.get_object(Bucket=self.target.bucket, Key=prefix + MANIFEST_KEY)
-            raw = got["Body"].read()
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
-                raise self.fail(exc, f"cannot read {self.target.url}{MANIFEST_KEY}") from None
-            view.manifest = "missing"
-            return view
-        except BotoCoreError as exc:
-            raise self.fail(exc, f"cannot read {self.target.url}{MANIFEST_KEY}") from None
-        parsed = parse_manifest(raw)
-        if parsed is None:
-            view.manifest = "unreadable"
-        else:
-            view.entries, view.pending = parsed
+            raise self.fail(exc, f"cannot read {self.target.url}") from None
         return view
 
     def heads(self, rels: Iterable[str]) -> dict[str, Head | None]:

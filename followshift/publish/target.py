@@ -136,6 +136,10 @@ def make_client(target: Target, workers: int = WORKERS) -> S3Client:
     )
     try:
         session = boto3.session.Session(region_name=target.region)
+        # Timestamps (LastModified) stay text: none is used, and dateutil parsing them took
+        # 60 % of the time of listing a site of 13,000 objects.
+        factory = session._session.get_component("response_parser_factory")
+        factory.set_parser_defaults(timestamp_parser=str)
         if session.get_credentials() is None:
             raise RemoteError(
                 "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "

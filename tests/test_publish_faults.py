@@ -5,10 +5,17 @@ answers from a proxy in front of a real SeaweedFS (publish_support.py)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
-from conftest import Run, make_site, post_path, site_files
+import pytest
+from conftest import SHIFT, Run, make_site, post_path, site_files
 from publish_support import Proxy, Request, Seaweed
 from test_publish import build, photo_site, publish, published, site_contents
 
@@ -166,4 +173,56 @@ def test_a_file_changed_after_the_build_is_not_published_under_the_old_hash(
     assert b"edited by hand" not in b"".join(published(seaweed, bucket).values())
     build(run, root)  # a build puts back what it wrote
     assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    assert published(seaweed, bucket) == site_contents(root / "site")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_publish_killed_mid_way_leaves_nothing_of_a_post_retracted_before_the_next(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str
+) -> None:
+    """kill -9 after the first photos of a new post went up; the post is then deleted before
+    the next publish: its photos are followshift's (the record listed them as pending before
+    they were sent) and go, although no publish ever finished with them."""
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    before = published(seaweed, bucket)
+    photo_site(root)  # adds 1930-controle with a photo
+    build(run, root)
+    two_in = threading.Event()
+
+    def fault(request: Request, puts_before: int) -> tuple[int, str] | None:
+        if request.method == "PUT" and request.key.startswith("media/") and puts_before >= 3:
+            two_in.set()
+            time.sleep(30)  # hold the rest until the publisher is killed
+        return None
+
+    proxy.clear()
+    proxy.fault = fault
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({k: v for k, v in seaweed.env().items() if v is not None})
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "followshift", "publish", "--to", f"s3://{bucket}/",
+         "--endpoint-url", proxy.endpoint],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert two_in.wait(60)
+        for _ in range(100):  # the ones let through reach the store
+            if set(published(seaweed, bucket)) - set(before):
+                break
+            time.sleep(0.1)
+    finally:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+    proxy.fault = None
+    sent = set(published(seaweed, bucket)) - set(before)
+    assert sent and all(rel.startswith("media/") for rel in sent)  # photos up, no page yet
+    for name in ("1930-controle.md", "1930-controle.jpg"):
+        (root / "content" / SHIFT / "zevenaar" / name).unlink()
+    build(run, root)
+
+    outcome = publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint)
+
+    assert outcome.exit_code == 0, outcome.stderr
     assert published(seaweed, bucket) == site_contents(root / "site")

@@ -87,6 +87,8 @@ def _publish(target: Target, out: Path, max_deletes: int, params: dict[str, Any]
         _fail(where, str(exc), EXIT_USAGE)
     except RemoteError as exc:
         _fail(where, str(exc), EXIT_CONTENT)
+    except KeyboardInterrupt:
+        _fail(where, "stopped; nothing was changed", EXIT_CONTENT)
     if not quiet:
         for note in plan.notes:
             click.echo(f"{where}: note: {note}", err=True)
@@ -107,6 +109,12 @@ def _publish(target: Target, out: Path, max_deletes: int, params: dict[str, Any]
         _fail(where, str(exc), EXIT_USAGE)
     except RemoteError as exc:
         _fail(where, f"{exc}; nothing was changed", EXIT_CONTENT)
+    except KeyboardInterrupt:
+        _fail(
+            where,
+            "stopped part-way; every link still works: publish again to complete it",
+            EXIT_CONTENT,
+        )
     seconds = time.perf_counter() - start
     if not result.ok:
         rel, message = result.failed[0]

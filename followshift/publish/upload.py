@@ -98,11 +98,18 @@ def apply(
         if progress is not None:
             progress(step)
 
-    with ThreadPoolExecutor(remote.workers) as pool:
+    pool = ThreadPoolExecutor(remote.workers)
+    try:
         for group in plan.groups():
             list(pool.map(run, group))
             if result.failed:
                 break  # what comes later links to what failed
+    except BaseException:
+        # Ctrl-C: stop at once, not after the group. The record written first lists every new
+        # key, and each object sent carries its mark, so the next publish sorts it out.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     deleted: set[str] = set()
     if not result.failed and plan.deletes:
         deleted, failures = _delete(remote, plan.deletes)

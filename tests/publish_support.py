@@ -60,6 +60,7 @@ class Seaweed:
     secret_key: str
     process: subprocess.Popen[bytes]
     log: Path
+    clients: dict[str, Any] = field(default_factory=dict)  # one per endpoint, closed at the end
 
     def env(self, **more: str | None) -> dict[str, str | None]:
         """The environment a publish runs with: these credentials, nothing from the machine
@@ -81,12 +82,19 @@ class Seaweed:
         return env
 
     def client(self, endpoint: str | None = None) -> Any:
+        """The test's own client for the server (or for a proxy in front of it)."""
+        endpoint = endpoint or self.endpoint
+        if endpoint not in self.clients:
+            self.clients[endpoint] = self._client(endpoint)
+        return self.clients[endpoint]
+
+    def _client(self, endpoint: str) -> Any:
         import boto3
         from botocore.config import Config
 
         return boto3.client(
             "s3",
-            endpoint_url=endpoint or self.endpoint,
+            endpoint_url=endpoint,
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
             region_name="us-east-1",
@@ -153,7 +161,7 @@ def start_seaweed(folder: Path) -> Seaweed:
 
 
 def _wait_until_ready(weed: Seaweed, timeout: float = 90.0) -> None:
-    client = weed.client()
+    client = weed.client()  # kept (and closed) with the others
     deadline = time.monotonic() + timeout
     while True:
         if weed.process.poll() is not None:
@@ -174,6 +182,9 @@ def _wait_until_ready(weed: Seaweed, timeout: float = 90.0) -> None:
 
 
 def stop_seaweed(weed: Seaweed) -> None:
+    for client in weed.clients.values():
+        client.close()
+    weed.clients.clear()
     process = weed.process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
@@ -266,12 +277,15 @@ def start_proxy(upstream: str) -> Proxy:
                     self.wfile.write(xml)
                 return
             conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-            conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for name, value in self.headers.items():
-                conn.putheader(name, value)
-            conn.endheaders(body)
-            got = conn.getresponse()
-            data = got.read()
+            try:
+                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():
+                    conn.putheader(name, value)
+                conn.endheaders(body)
+                got = conn.getresponse()
+                data = got.read()
+            finally:
+                conn.close()
             self.send_response(got.status, got.reason)
             head = self.command == "HEAD"  # its Content-Length is the object's, not the body's
             for name, value in got.getheaders():
@@ -283,7 +297,6 @@ def start_proxy(upstream: str) -> Proxy:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
-            conn.close()
 
         do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 

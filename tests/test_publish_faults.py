@@ -189,12 +189,12 @@ def test_a_publish_killed_mid_way_leaves_nothing_of_a_post_retracted_before_the_
     before = published(seaweed, bucket)
     photo_site(root)  # adds 1930-controle with a photo
     build(run, root)
-    two_in = threading.Event()
+    two_in, release = threading.Event(), threading.Event()
 
     def fault(request: Request, puts_before: int) -> tuple[int, str] | None:
         if request.method == "PUT" and request.key.startswith("media/") and puts_before >= 3:
             two_in.set()
-            time.sleep(30)  # hold the rest until the publisher is killed
+            release.wait(30)  # hold the rest until the publisher is killed
         return None
 
     proxy.clear()
@@ -215,7 +215,8 @@ def test_a_publish_killed_mid_way_leaves_nothing_of_a_post_retracted_before_the_
     finally:
         killed.send_signal(signal.SIGKILL)
         killed.wait()
-    proxy.fault = None
+        proxy.fault = None
+        release.set()
     sent = set(published(seaweed, bucket)) - set(before)
     assert sent and all(rel.startswith("media/") for rel in sent)  # photos up, no page yet
     for name in ("1930-controle.md", "1930-controle.jpg"):

@@ -19,6 +19,7 @@ import click
 from followshift.commands.options import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, content_option
 
 if TYPE_CHECKING:
+    from followshift.publish.bucket import Publisher
     from followshift.publish.target import Target
 
 _TO_HELP = "The target, s3://BUCKET/PREFIX [default: publish: to: in site.yaml]."
@@ -74,14 +75,26 @@ def publish_command(**params: Any) -> None:
 
 def _publish(target: Target, out: Path, max_deletes: int, params: dict[str, Any]) -> None:
     from followshift.publish.bucket import Publisher
+    from followshift.publish.target import RemoteError
+
+    start = time.perf_counter()
+    try:
+        publisher = Publisher(target)
+    except RemoteError as exc:
+        _fail(target.url, str(exc), EXIT_CONTENT)
+    with publisher:  # its connections are closed however the publish ends
+        _run(publisher, out, max_deletes, params, start)
+
+
+def _run(
+    publisher: Publisher, out: Path, max_deletes: int, params: dict[str, Any], start: float
+) -> None:
     from followshift.publish.plan import RefusedError
     from followshift.publish.target import RemoteError
 
     quiet, verbose = params["quiet"], params["verbose"]
-    where = target.url
-    start = time.perf_counter()
+    where = publisher.target.url
     try:
-        publisher = Publisher(target)
         plan = publisher.plan(out, max_deletes)
     except RefusedError as exc:
         _fail(where, str(exc), EXIT_USAGE)

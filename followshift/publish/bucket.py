@@ -43,6 +43,16 @@ class Publisher:
     def client(self) -> S3Client:
         return self.remote.client
 
+    def close(self) -> None:
+        """Closes the client's connections (a Publisher made with a client of its own)."""
+        self.remote.client.close()
+
+    def __enter__(self) -> Publisher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def plan(self, site: Path, max_deletes: int = MAX_DELETES, verify: bool = True) -> Plan:
         """What publishing `site` would do. Reads the bucket's manifest and listing, unless
         `verify` is False and the last publish of this Publisher went through. Raises

@@ -187,7 +187,8 @@ def stop_seaweed(weed: Seaweed) -> None:
     weed.clients.clear()
     process = weed.process
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        # It takes its time over SIGTERM; SIGINT is its Ctrl-C (Windows has only terminate()).
+        process.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
         try:
             process.wait(15)
         except subprocess.TimeoutExpired:

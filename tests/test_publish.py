@@ -560,3 +560,20 @@ def test_credentials_are_taken_out_of_every_message(seaweed: Seaweed) -> None:
     client = seaweed.client()
     text = f"denied for {seaweed.access_key} / {seaweed.secret_key} and AKIAIOSFODNN7EXAMPLE"
     assert redact(text, client) == "denied for … / … and …"
+
+
+def test_a_site_published_below_the_prefix_is_not_this_sites_even_with_its_record_lost(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str
+) -> None:
+    inner = make_site(tmp_path / "inner", site_files())
+    build(run, inner)
+    assert publish(run, inner, seaweed, f"s3://{bucket}/archief", proxy.endpoint).exit_code == 0
+    outer = photo_site(tmp_path / "outer")
+    build(run, outer)
+    assert publish(run, outer, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    seaweed.client().delete_object(Bucket=bucket, Key=MANIFEST_KEY)  # the outer record is lost
+
+    outcome = publish(run, outer, seaweed, f"s3://{bucket}/", proxy.endpoint)
+
+    assert outcome.exit_code == 0, outcome.stderr
+    assert published(seaweed, bucket, "archief/") == site_contents(inner / "site")

@@ -169,6 +169,14 @@ class Remote:
                         view.listing[key[len(prefix) :]] = Listed(_etag(obj["ETag"]), obj["Size"])
         except (BotoCoreError, ClientError) as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
+        # Another followshift site published below this prefix (its own record is there) is
+        # not this site's to judge, even if this site's record is lost: its objects carry the
+        # mark too.
+        nested = tuple(
+            rel[: -len(MANIFEST_KEY)] for rel in view.listing if rel.endswith("/" + MANIFEST_KEY)
+        )
+        if nested:
+            view.listing = {k: v for k, v in view.listing.items() if not k.startswith(nested)}
         return view
 
     def heads(self, rels: Iterable[str]) -> dict[str, Head | None]:

@@ -28,7 +28,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from conftest import SHIFT, Outcome, Run, jpeg, make_site, post_path, site_files
 from standards_support import missing
+
+from followshift.publish.model import MANIFEST_NAME
+from followshift.publish.remote import MANIFEST_KEY
 
 HOST = "127.0.0.1"
 
@@ -321,3 +325,62 @@ def running_proxy(upstream: str) -> Iterator[Proxy]:
         assert proxy.server is not None
         proxy.server.shutdown()
         proxy.server.server_close()
+
+
+# -- what the publish tests share ----------------------------------------------------------------
+
+NOW = "2026-10-24T21:00"
+
+
+def photo_site(root: Path, extra: dict[str, str | bytes] | None = None) -> Path:
+    """The small site of conftest, with a photo (so media/ has files) and `extra`."""
+    files = site_files(
+        {
+            post_path("zevenaar", "1930-controle.md"): "---\ntitle: Controle\n---\nEen foto.\n",
+            post_path("zevenaar", "1930-controle.jpg"): jpeg(size=(64, 48)),
+            **(extra or {}),
+        }
+    )
+    return make_site(root, files)
+
+
+def remove_photo_post(root: Path) -> None:
+    for name in ("1930-controle.md", "1930-controle.jpg"):
+        (root / "content" / SHIFT / "zevenaar" / name).unlink()
+
+
+def build(run: Run, root: Path, *args: str) -> None:
+    outcome = run(["build", "--now", NOW, *args], root)
+    assert outcome.exit_code == 0, outcome.stderr
+
+
+def publish(
+    run: Run, root: Path, seaweed: Seaweed, to: str, endpoint: str, *args: str, **env: str | None
+) -> Outcome:
+    """`followshift publish --to … --endpoint-url …` with the server's credentials (or `env`)."""
+    return run(
+        ["publish", "--to", to, "--endpoint-url", endpoint, *args], root, env=seaweed.env(**env)
+    )
+
+
+def bucket_files(seaweed: Seaweed, bucket: str, prefix: str = "") -> dict[str, bytes]:
+    client = seaweed.client()
+    out = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            key = obj["Key"][len(prefix) :]
+            out[key] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
+    return out
+
+
+def site_contents(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.name != MANIFEST_NAME
+    }
+
+
+def published(seaweed: Seaweed, bucket: str, prefix: str = "") -> dict[str, bytes]:
+    """The bucket's objects under the prefix, without followshift's own manifest."""
+    return {k: v for k, v in bucket_files(seaweed, bucket, prefix).items() if k != MANIFEST_KEY}

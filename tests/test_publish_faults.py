@@ -16,8 +16,16 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIFT, Run, make_site, post_path, site_files
-from publish_support import Proxy, Request, Seaweed
-from test_publish import build, photo_site, publish, published, site_contents
+from publish_support import (
+    Proxy,
+    Request,
+    Seaweed,
+    build,
+    photo_site,
+    publish,
+    published,
+    site_contents,
+)
 
 from followshift.publish.remote import MANIFEST_KEY
 from followshift.publish.rules import group_of

@@ -298,3 +298,16 @@ def test_a_site_published_below_the_prefix_is_not_this_sites_even_with_its_recor
 
     assert outcome.exit_code == 0, outcome.stderr
     assert published(seaweed, bucket, "archief/") == site_contents(inner / "site")
+
+
+def test_a_bad_target_in_site_yaml_is_an_error_at_its_line(tmp_path: Path, run: Run) -> None:
+    yaml = "title: Volgdienst Oost\npublish:\n  region: eu-west-1\n  to: s3://Not_A_Bucket/x\n"
+    root = make_site(tmp_path, site_files({"content/site.yaml": yaml}))
+
+    outcome = run(["publish"], root)
+
+    assert outcome.exit_code == 2
+    assert outcome.lines() == [
+        "content/site.yaml:4: error: 'Not_A_Bucket' is not a bucket name "
+        "(3-63 lower-case letters, digits, '.', '-')"
+    ]

@@ -239,7 +239,7 @@ def _run(
         output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
-        result.stats = output.commit(commit_rank)
+        result.stats = output.commit(commit_rank, preview=options.drafts)
     cache.output = output
     result.published = True
     files = dict(output.record)

@@ -73,13 +73,11 @@ def _problems(result: BuildResult) -> str:
     )
 
 
-def summary(result: BuildResult, options: BuildOptions) -> str:
-    """The last line of `build` and `check`: what was read, what was written, the problems."""
-    problems = _problems(result)
+def _count(result: BuildResult, options: BuildOptions) -> tuple[int, int, int, int] | None:
+    """Shifts, public, draft and scheduled posts of the site the build read."""
     site = result.site
-    if site is None or result.now is None or result.site_error:
-        where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
-        return f"{problems}{where}"
+    if site is None or result.now is None:
+        return None
     public = drafts = scheduled = 0
     for shift in site.shifts:  # one pass: this runs after the build, with one core working
         for post in shift.posts:
@@ -89,8 +87,19 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
                 scheduled += 1
             else:  # as Shift.public_posts() counts them
                 public += 1
+    return len(site.shifts), public, drafts, scheduled
+
+
+def summary(result: BuildResult, options: BuildOptions) -> str:
+    """The last line of `build` and `check`: what was read, what was written, the problems."""
+    problems = _problems(result)
+    counts = result.counts or _count(result, options)
+    if counts is None or result.site_error:
+        where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
+        return f"{problems}{where}"
+    shifts, public, drafts, scheduled = counts
     content = (
-        f"{plural(len(site.shifts), 'shift', 'shifts')}, "
+        f"{plural(shifts, 'shift', 'shifts')}, "
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")

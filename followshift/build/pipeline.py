@@ -19,6 +19,7 @@ from pathlib import Path
 
 from followshift.build import collector, schedule, statefile
 from followshift.build.state import BuildCache
+from followshift.build.unchanged import Survey
 from followshift.content.loader import image_settings, load_site
 from followshift.content.model import Site
 from followshift.diagnostics import Diagnostics, SiteError
@@ -64,6 +65,8 @@ class BuildResult:
     files: int = 0
     processes: int = 1  # that rendered pages: more with --jobs on a cold build
     timings: dict[str, float] = field(default_factory=dict)
+    # shifts, public, draft and scheduled posts, when nothing was read (build/unchanged.py)
+    counts: tuple[int, int, int, int] | None = None
 
     @property
     def posts(self) -> int:
@@ -132,6 +135,10 @@ def _build(
     cache: BuildCache | None,
 ) -> BuildResult:
     result = BuildResult()
+    # Nothing changed since the last build: nothing to do (build/unchanged.py).
+    survey = Survey.begin(options) if cache is None else None
+    if survey is not None and survey.unchanged(result):
+        return result
     kept = cache.output if cache is not None else None
     try:  # the output folder is checked before anything is read
         output = Output.reopen(kept, options.out) if options.write else None
@@ -147,7 +154,10 @@ def _build(
         if output is not None:
             output.remember(cache.files)
     try:
-        return _run(options, progress, cache, result, output, watching)
+        result = _run(options, progress, cache, result, output, watching)
+        if survey is not None and result.site is not None and result.now is not None:
+            survey.finish(result.site, result.now, cache.reads, result, cache.files)
+        return result
     finally:
         cache.drop_snapshot()  # begun by a build that failed or had nothing new to save
 

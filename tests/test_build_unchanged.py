@@ -186,3 +186,15 @@ def test_a_build_with_warnings_reports_them_every_time(tmp_path: Path, run: Run)
         assert later.diagnostics("warning") == first.diagnostics("warning")
         assert later.diagnostics("error") == first.diagnostics("error")
         assert "timings: unchanged" not in later.stderr
+
+
+def test_a_later_clock_that_changes_nothing_is_the_same_as_a_cold_build(tmp_path: Path, run: Run):
+    """Inside the window (the shift ended, nothing scheduled), the time of the build does
+    not change a byte: what the shortcut leaves is what a cold build at that time makes."""
+    make_site(tmp_path, site_files({post_path("zevenaar", "2230-later.md"): "Straks.\n"}))
+    build(tmp_path, run, AFTER)
+    later = "2027-03-01T12:00"
+    assert "timings: unchanged" in build(tmp_path, run, later)
+    assert tree(tmp_path / "site") == cold(tmp_path, run, later, tmp_path / "x")
+    assert "timings: unchanged" not in build(tmp_path, run, DURING)  # the clock went back
+    assert tree(tmp_path / "site") == cold(tmp_path, run, DURING, tmp_path / "x")

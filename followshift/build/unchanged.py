@@ -210,7 +210,8 @@ class Survey:
         if not options.write or options.prune_cache:
             return None
         state = BuildCache.path(cache_dir(Path(options.content).parent), options.out)
-        return cls(options, state.with_suffix(".unchanged.json"), state)
+        # In a folder of its own: the state folder holds state files only (state._remove_dead).
+        return cls(options, state.parent.parent / "unchanged" / state.name, state)
 
     def unchanged(self, result: BuildResult) -> bool:
         """True, with `result` filled as the full build would have filled it, when nothing
@@ -340,6 +341,8 @@ class Survey:
         }
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         temp.parent.mkdir(parents=True, exist_ok=True)
+        for left in temp.parent.glob(f".{self.path.name}.*.tmp"):  # by a killed build: this
+            left.unlink()  # build holds the output's lock, so no other build of it is alive
         try:
             temp.write_text(json.dumps(stored, separators=(",", ":")), encoding="ascii")
             os.replace(temp, self.path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -170,3 +171,33 @@ def test_a_rebuild_after_pause_and_resume_equals_a_cold_build(tmp_path: Path, ru
         assert run(["build", "--now", AFTER], cold).exit_code == 0
         assert contents(root / "site") == contents(cold / "site")
     assert contents(root / "site") == unpaused
+
+
+def test_pause_and_resume_reach_the_bucket(
+    tmp_path: Path, run: Run, seaweed: Any, bucket: str
+) -> None:
+    """What `watch --publish` will send each cycle, one build and publish at a time: the notice
+    goes up, a post written during the pause does not, and after the resume it does."""
+    from publish_support import published
+
+    root = make_site(tmp_path, site_files())
+
+    def build_and_publish() -> dict[str, bytes]:
+        assert run(["build", "--now", AFTER], root).exit_code == 0
+        to = ["publish", "--to", f"s3://{bucket}/", "--endpoint-url", seaweed.endpoint]
+        outcome = run(to, root, env=seaweed.env())
+        assert outcome.exit_code == 0, outcome.stderr
+        return published(seaweed, bucket)
+
+    assert (
+        run(["pause", SHIFT, "--reason", "Incident", "--now", "2026-10-24T20:50"], root).exit_code
+        == 0
+    )
+    drop(root, post_path("zevenaar", "2055-na-de-pauze.md"), "Na de pauze geschreven.\n")
+    paused = build_and_publish()
+    assert NOTICE.encode() in paused[f"{SHIFT}/index.html"]
+    assert f"{SHIFT}/zevenaar/2055-na-de-pauze/index.html" not in paused
+    assert run(["resume", SHIFT], root).exit_code == 0
+    resumed = build_and_publish()
+    assert NOTICE.encode() not in resumed[f"{SHIFT}/index.html"]
+    assert f"{SHIFT}/zevenaar/2055-na-de-pauze/index.html" in resumed

@@ -28,11 +28,12 @@ def test_warnings_for_officer_and_comms_and_the_acknowledgement(tmp_path: Path) 
         form = {**hein.form(), "shift": SHIFT_NOW, "title": "", "text": TEXT}
         sent = hein.post("/send", form).text
         assert "Let op: mogelijk persoonsgegevens" in sent
-        assert "bericht: mogelijk kenteken „GB-123-H”" in sent
-        assert "bericht: mogelijk telefoonnummer „06-12345678”" in sent
+        assert "Vraag het communicatieteam het aan te passen." in sent
+        assert 'bericht: mogelijk kenteken <span class="found">„GB-123-H”</span>' in sent
+        assert 'bericht: mogelijk telefoonnummer <span class="found">„06-12345678”' in sent
         anna = signed_in(base, comms)
         queue = anna.get("/queue").text
-        assert "mogelijk kenteken „GB-123-H”" in queue
+        assert 'mogelijk kenteken <span class="found">„GB-123-H”' in queue
         token = anna.form("/queue")["csrf_token"]
         page = anna.get("/post/1").text
         assert "mogelijk telefoonnummer" in page and "Bewust zo laten" in page
@@ -60,7 +61,9 @@ def test_comms_pauses_and_resumes_the_shift(tmp_path: Path) -> None:
     with running_desk(content) as base:
         anna = signed_in(base, comms)
         queue = anna.get("/queue").text
-        assert "Volgdienst pauzeren" in queue and "Pauzeer" in queue
+        assert "Volgdienst pauzeren" in queue and "Pauzeer Avonddienst…" in queue
+        form = anna.get(f"/shift/{SHIFT_NOW}/pause").text  # the reason on a page of its own
+        assert 'name="note"' in form and 'name="note"' not in queue
         token = anna.form("/queue")["csrf_token"]
         # An officer's link cannot pause.
         hein = signed_in(base, officer)

@@ -189,6 +189,15 @@ def pausable(content: Path) -> list[Pausable]:
     ]
 
 
+@pages.get("/shift/<shift_id>/pause")
+def pause_form(shift_id: str) -> str:
+    need("comms")
+    found = [s for s in pausable(desk().content) if s.id == shift_id and not s.paused]
+    if not found:
+        refuse(404, say(desk().lang, "not_found"))
+    return page("pause.html", shift=found[0])
+
+
 @pages.post("/shift/<shift_id>/<action>")
 def pause_or_resume(shift_id: str, action: str) -> ResponseReturnValue:
     invite = need("comms")

@@ -25,7 +25,7 @@ class Shown:
     pinned: bool
     photos: tuple[tuple[str, str], ...]  # (file name, alt text)
     time: str  # as the file says it (HH:MM:SS)
-    warnings: tuple[str, ...] = ()  # privacy warnings of its text (desk/warnings.py)
+    warnings: tuple[tuple[str, str], ...] = ()  # privacy warnings: (what, where), quoted text
     privacy_ok: str = ""  # the reason it was left on purpose
 
     @property

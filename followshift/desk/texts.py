@@ -87,7 +87,8 @@ _NL: dict[str, str] = {
     "changed": "Het bericht is intussen gewijzigd. Kijk opnieuw en probeer het nog eens.",
     "status": "Status",
     "privacy_title": "Let op: mogelijk persoonsgegevens",
-    "privacy_item": "{where}: mogelijk {kind} „{text}”",
+    "privacy_item": "{where}: mogelijk {kind}",
+    "privacy_quote": "„{text}”",
     "privacy_in_title": "titel",
     "privacy_in_text": "bericht",
     "privacy_in_alt": "beschrijving van foto {n}",
@@ -96,6 +97,7 @@ _NL: dict[str, str] = {
     "kind_email": "e-mailadres",
     "kind_address": "straat en huisnummer",
     "privacy_fix": "Haal het weg als het niet online mag.",
+    "privacy_fix_officer": "Mag dit niet online? Vraag het communicatieteam het aan te passen.",
     "privacy_ok": "Bewust zo laten",
     "privacy_ok_hint": "Waarom mag dit online? (komt in het logboek)",
     "privacy_acked": "Bewust zo gelaten: {reason}",
@@ -105,7 +107,7 @@ _NL: dict[str, str] = {
         "Bij een incident: wat online staat blijft, nieuwe berichten gaan niet online tot je "
         "hervat. Lezers zien een melding."
     ),
-    "pause": "Pauzeer",
+    "pause_shift": "Pauzeer {shift}",
     "pause_hint": "Reden voor {shift} (komt in het logboek, niet op de site)",
     "resume": "Hervat {shift}",
     "paused_since": "{shift} is gepauzeerd sinds {time}: nieuwe berichten gaan niet online.",
@@ -190,7 +192,8 @@ _EN: dict[str, str] = {
     "changed": "The post changed meanwhile. Look again and retry.",
     "status": "Status",
     "privacy_title": "Careful: possibly personal data",
-    "privacy_item": "{where}: possible {kind} “{text}”",
+    "privacy_item": "{where}: possible {kind}",
+    "privacy_quote": "“{text}”",
     "privacy_in_title": "title",
     "privacy_in_text": "post",
     "privacy_in_alt": "description of photo {n}",
@@ -199,6 +202,7 @@ _EN: dict[str, str] = {
     "kind_email": "e-mail address",
     "kind_address": "street and house number",
     "privacy_fix": "Take it out if it may not go online.",
+    "privacy_fix_officer": "May this not go online? Ask the comms team to change it.",
     "privacy_ok": "Leave it on purpose",
     "privacy_ok_hint": "Why may this go online? (for the audit log)",
     "privacy_acked": "Left on purpose: {reason}",
@@ -208,7 +212,7 @@ _EN: dict[str, str] = {
         "For an incident: what is online stays, new posts do not go online until you resume. "
         "Readers see a notice."
     ),
-    "pause": "Pause",
+    "pause_shift": "Pause {shift}",
     "pause_hint": "Reason for {shift} (for the audit log, not on the site)",
     "resume": "Resume {shift}",
     "paused_since": "{shift} is paused since {time}: new posts do not go online.",

@@ -20,7 +20,8 @@ def allowed_numbers(content: Path) -> tuple[str, ...]:
     return site_settings(content).allowed_numbers
 
 
-def describe(found: Located, lang: str) -> str:
+def describe(found: Located, lang: str) -> tuple[str, str]:
+    """What was found where, and the text itself (quoted; shown unbroken)."""
     if found.where == "title":
         where = say(lang, "privacy_in_title")
     elif found.photo:
@@ -28,10 +29,13 @@ def describe(found: Located, lang: str) -> str:
     else:
         where = say(lang, "privacy_in_text")
     kind = say(lang, _KINDS[found.finding.kind])
-    return say(lang, "privacy_item", where=where, kind=kind, text=found.finding.text)
+    quoted = say(lang, "privacy_quote", text=found.finding.text)
+    return say(lang, "privacy_item", where=where, kind=kind), quoted
 
 
-def post_warnings(post: PostFile, allowed: tuple[str, ...], lang: str) -> tuple[str, ...]:
+def post_warnings(
+    post: PostFile, allowed: tuple[str, ...], lang: str
+) -> tuple[tuple[str, str], ...]:
     """What the desk shows under a post: nothing once acknowledged."""
     try:
         if acknowledged(post.meta):

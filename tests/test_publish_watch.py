@@ -203,6 +203,7 @@ def test_a_scheduled_post_reaches_the_bucket_at_its_moment(
         (["--publish"], "publish: error: no target"),
         (["--publish", "--to", "http://x/"], "--to: error: 'http://x/' is not an s3:// URL"),
         (["--to", "s3://b-1/"], "--to: error: only with --publish"),
+        (["--max-deletes", "5"], "--max-deletes: error: only with --publish"),
     ],
 )
 def test_a_watch_that_cannot_publish_is_refused_before_it_starts(

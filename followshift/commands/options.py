@@ -101,6 +101,14 @@ watch_publish_options = group(
         metavar="URL",
         help="With --publish: the S3-compatible store (R2, MinIO, SeaweedFS, …).",
     ),
+    click.option(
+        "--max-deletes",
+        type=click.IntRange(min=-1),
+        default=None,
+        metavar="N",
+        help="With --publish: hold back a publish that would remove more than N objects "
+        "[default: 250; -1: no limit].",
+    ),
 )
 
 

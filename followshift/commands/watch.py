@@ -74,7 +74,12 @@ def _publish_target(params: dict[str, Any]) -> Target | None:
     from followshift.commands.publish import _target
 
     if not params["publish"]:
-        for flag, key in (("--to", "to"), ("--endpoint-url", "endpoint_url")):
+        flags = (
+            ("--to", "to"),
+            ("--endpoint-url", "endpoint_url"),
+            ("--max-deletes", "max_deletes"),
+        )
+        for flag, key in flags:
             if params[key] is not None:
                 click.echo(f"{flag}: error: only with --publish", err=True)
                 sys.exit(EXIT_USAGE)
@@ -94,6 +99,7 @@ def _live_publisher(target: Target, watcher: Watcher, params: dict[str, Any]) ->
     one line and exit 1 before watching starts (the store itself is first asked by the first
     publish, and a store that is down then is caught up later)."""
     from followshift.publish.bucket import Publisher
+    from followshift.publish.plan import MAX_DELETES
     from followshift.publish.target import RemoteError
     from followshift.watch_publish import LivePublisher
 
@@ -106,7 +112,10 @@ def _live_publisher(target: Target, watcher: Watcher, params: dict[str, Any]) ->
     def clock() -> datetime:  # the stamps of the rebuild lines: the site's zone
         return watcher.clock.now().astimezone(watcher.tz)
 
-    return LivePublisher(publisher, watcher.options.out, clock, params["quiet"], params["verbose"])
+    limit = MAX_DELETES if params["max_deletes"] is None else params["max_deletes"]
+    return LivePublisher(
+        publisher, watcher.options.out, clock, params["quiet"], params["verbose"], limit
+    )
 
 
 def _both(report: Callable[[Rebuild], None], live: LivePublisher) -> Callable[[Rebuild], None]:

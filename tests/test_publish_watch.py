@@ -144,7 +144,9 @@ def test_a_failing_store_is_reported_once_and_caught_up_after(
     # The watch goes on rebuilding while the store fails, and says so only once.
     mark = watcher.mark()
     drop(site, post_path("neder-betuwe", "2056-tweede.md"), "Tweede tijdens de storing.\n")
-    watcher.wait_until(lambda: published(site, "neder-betuwe", "2056-tweede"), "the second post in site/")
+    watcher.wait_until(
+        lambda: published(site, "neder-betuwe", "2056-tweede"), "the second post in site/"
+    )
     assert watcher.wait_rebuild(mark)["reason"] == "change"
     failed_manifests = len(
         [r for r in proxy.requests if r.method == "PUT" and r.key.endswith(MANIFEST_KEY)]

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import AFTER, DURING, SHIFT, SHIFT_YAML, Run, make_site, post_path, site_files
+from test_publish_watch import aws
 from test_watch import Process, drop, page, published, shift_index, start, start_watch
 
 from followshift.config.pause import PauseError, current, pause, resume
 from followshift.desk.store import Store
 
-__all__ = ["start"]  # the fixture, used by name
+__all__ = ["aws", "start"]  # the fixtures, used by name
 
 TZ = ZoneInfo("Europe/Amsterdam")
 SINCE = datetime(2026, 10, 24, 20, 50, tzinfo=TZ)
@@ -201,3 +202,36 @@ def test_pause_and_resume_reach_the_bucket(
     resumed = build_and_publish()
     assert NOTICE.encode() not in resumed[f"{SHIFT}/index.html"]
     assert f"{SHIFT}/zevenaar/2055-na-de-pauze/index.html" in resumed
+
+
+def test_pause_and_resume_reach_the_bucket_through_watch_publish(
+    tmp_path: Path, run: Run, start: Callable[..., Process], seaweed: Any, aws: None
+) -> None:
+    """The whole way: `pause` during `watch --publish`, the notice in the bucket at the next
+    cycle, a post dropped meanwhile not; `resume`, and it is."""
+    import secrets
+
+    from test_publish_watch import bucket_files, page_key, start_publishing
+
+    root = make_site(tmp_path, site_files())
+    bucket = "p-" + secrets.token_hex(6)
+    seaweed.client().create_bucket(Bucket=bucket)
+    watcher = start_publishing(start, root, bucket, seaweed.endpoint)
+    index = f"{SHIFT}/index.html"
+
+    def in_bucket(key: str) -> bytes:
+        return bucket_files(seaweed, bucket).get(key, b"")
+
+    pause_args = ["pause", SHIFT, "--reason", "Incident", "--now", "2026-10-24T20:50"]
+    assert run(pause_args, root).exit_code == 0
+    watcher.wait_until(lambda: NOTICE.encode() in in_bucket(index), "the notice in the bucket")
+    mark = watcher.mark()
+    drop(root, post_path("zevenaar", "2055-na-de-pauze.md"), "Na de pauze geschreven.\n")
+    watcher.wait_rebuild(mark)
+    held = page_key("zevenaar", "2055-na-de-pauze")
+    assert held not in bucket_files(seaweed, bucket)
+    assert run(["resume", SHIFT], root).exit_code == 0
+    watcher.wait_until(lambda: in_bucket(held) != b"", "the held post in the bucket")
+    watcher.wait_until(lambda: NOTICE.encode() not in in_bucket(index), "the notice gone")
+    assert watcher.diagnostics("error") == []
+    assert watcher.interrupt() == 0

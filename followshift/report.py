@@ -90,12 +90,13 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
     if counts is None or result.site_error:
         where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
         return f"{problems}{where}"
-    shifts, public, drafts, scheduled, review, withdrawn = counts
+    shifts, public, drafts, scheduled, review, withdrawn, held = counts
     content = (
         f"{plural(shifts, 'shift', 'shifts')}, "
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")
+        + (f", {held} held by the pause" if held else "")
         + (f", {review} waiting for review" if review else "")
         + (f", {withdrawn} withdrawn" if withdrawn else "")
     )

@@ -96,11 +96,10 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if value in _PLAIN:
-        return str(value)
     if isinstance(value, str):
-        return yaml_str(value)
-    return json.dumps(value, ensure_ascii=False)  # a list such as blur: JSON is YAML flow style
+        return str(value) if value in _PLAIN else yaml_str(value)
+    # A list such as blur:, a mapping such as privacy: {ok: …}: JSON is YAML flow style.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _key_lines(key: str, value: Any) -> list[str]:

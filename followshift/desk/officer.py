@@ -34,6 +34,7 @@ from followshift.desk.uploads import (
     accept,
     preview,
 )
+from followshift.desk.warnings import allowed_numbers
 from followshift.scaffold import ScaffoldError
 from followshift.scaffold.new import new_post
 
@@ -101,7 +102,11 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
     chosen = request.form.get("shift") if error else None
     chosen = chosen or (live[0] if live else shifts[0][0] if shifts else None)
     modes = {shift_id: review_mode(shared.content, shift_id) for shift_id, _ in shifts}
-    mine = [show(shared.content, s) for s in shared.store.submissions(author=invite.name, limit=20)]
+    allowed = allowed_numbers(shared.content)
+    mine = [
+        show(shared.content, s, allowed, shared.lang)
+        for s in shared.store.submissions(author=invite.name, limit=20)
+    ]
     html = page(
         "officer.html",
         status,

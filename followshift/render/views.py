@@ -76,6 +76,7 @@ class ShiftRef(Digested):
     end: datetime
     status: Status
     newest_first: bool
+    paused: datetime | None = None  # since when no new posts go out (docs/privacy.md, "Pause")
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,10 @@ class ShiftInfo(Digested):
     @property
     def newest_first(self) -> bool:
         return self.ref.newest_first
+
+    @property
+    def paused(self) -> datetime | None:
+        return self.ref.paused
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,10 @@ class ShiftView(Digested):
     @property
     def newest_first(self) -> bool:
         return self.info.newest_first
+
+    @property
+    def paused(self) -> datetime | None:
+        return self.info.paused
 
     @property
     def highlights(self) -> tuple[PostView, ...]:
@@ -259,6 +268,7 @@ def shift_view_of(
         end=shift.end,
         status=shift.status(now),
         newest_first=shift.newest_first(now),
+        paused=shift.paused_at(now),
     )
     info = ShiftInfo(
         ref=ref,

@@ -1,0 +1,1 @@
+"""Privacy checks at the desk and in `check`: faces in photos (faces.py)."""

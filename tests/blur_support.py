@@ -45,5 +45,5 @@ def block_variance(image: Image.Image, box: tuple[int, int, int, int], block: in
     for y in range(top, bottom - block + 1, block):
         for x in range(left, right - block + 1, block):
             square = grey.crop((x, y, x + block, y + block))
-            values.append(pvariance(list(square.getdata())))
+            values.append(pvariance(list(square.tobytes())))
     return fmean(values)

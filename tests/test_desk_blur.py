@@ -91,10 +91,10 @@ def test_one_tap_on_blur_face_blurs_it_and_the_warning_goes(tmp_path: Path) -> N
         comms = Client(base)
         comms.sign_in(invite(content, "Anna", None, comms=True))
         page = comms.get("/post/1").text
-        assert "1 gezicht(en) niet vervaagd" in page
+        assert "1 gezicht niet vervaagd" in page
         assert 'name="face" value="1:1"' in page
         answer = comms.post("/post/1/edit", {**_edit_fields(page), "face": "1:1"})
-        assert answer.status == 200 and "gezicht(en) niet vervaagd" not in answer.text
+        assert answer.status == 200 and "niet vervaagd" not in answer.text
         text = _post(content).read_text("utf-8")
         (region,) = re.findall(r"blur: \[\[(\d+), (\d+), (\d+), (\d+)\]\]", text)
         x, y, w, h = map(int, region)

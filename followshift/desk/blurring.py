@@ -36,16 +36,17 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     "nl": {
         "regions": "Vervaagde vlakken",
         "regions_hint": (
-            "Sleep met je vinger of muis een rechthoek over gezichten, kentekens en "
-            "huisnummers. Sleep een vlak om het te verplaatsen; × haalt het weg. De foto toont "
-            "het resultaat zoals het gepubliceerd wordt."
+            "Sleep met vinger of muis een rechthoek over gezichten, kentekens en huisnummers; "
+            "tik op een rood kader om dat gezicht te vervagen. Sleep een vlak om het te "
+            "verplaatsen, × haalt het weg. De foto is zoals hij online komt."
         ),
         "regions_nojs": (
             "Zonder JavaScript: vul x, y, breedte en hoogte in pixels van de rechtop staande "
             "foto ({w} × {h}) in; maak een regel leeg om een vlak weg te halen."
         ),
-        "faces": "{n} gezicht(en) niet vervaagd (rood omlijnd). Kijk zelf ook: niet elk gezicht "
-        "wordt gevonden.",
+        "face": "{n} gezicht niet vervaagd (rood omlijnd).",
+        "faces": "{n} gezichten niet vervaagd (rood omlijnd).",
+        "faces_note": "Kijk zelf ook: niet elk gezicht wordt gevonden.",
         "blur_face": "Vervaag gezicht {n}",
         "remove": "Weghalen",
         "bad_region": "Vlak {k} van foto {n} klopt niet: vier hele getallen binnen de foto.",
@@ -56,15 +57,16 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "regions": "Blurred areas",
         "regions_hint": (
             "Drag a rectangle over faces, licence plates and house numbers with finger or "
-            "mouse. Drag an area to move it; × removes it. The photo shows the result as it "
-            "will be published."
+            "mouse; tap a red box to blur that face. Drag an area to move it, × removes it. "
+            "The photo is as it will be published."
         ),
         "regions_nojs": (
             "Without JavaScript: give x, y, width and height in pixels of the upright photo "
             "({w} × {h}); empty a row to remove an area."
         ),
-        "faces": "{n} face(s) not blurred (outlined in red). Look yourself too: not every face "
-        "is found.",
+        "face": "{n} face not blurred (outlined in red).",
+        "faces": "{n} faces not blurred (outlined in red).",
+        "faces_note": "Look yourself too: not every face is found.",
         "blur_face": "Blur face {n}",
         "remove": "Remove",
         "bad_region": "Area {k} of photo {n} is not right: four whole numbers inside the photo.",

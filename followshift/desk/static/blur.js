@@ -130,7 +130,7 @@
       event.preventDefault();
       event.stopPropagation();
       var start = point(event), orig = regions[index].slice();
-      box.setPointerCapture(event.pointerId);
+      try { box.setPointerCapture(event.pointerId); } catch (e) { /* a synthetic event */ }
       function onMove(e) {
         var p = point(e);
         regions[index][0] = Math.round(clamp(orig[0] + p[0] - start[0], 0, data.w - orig[2]));
@@ -154,7 +154,7 @@
       var start = point(event), box = document.createElement("div"), current = null;
       box.className = "blur-box new";
       layer.appendChild(box);
-      root.setPointerCapture(event.pointerId);
+      try { root.setPointerCapture(event.pointerId); } catch (e) { /* a synthetic event */ }
       function onMove(e) {
         var p = point(e);
         current = [Math.round(Math.min(start[0], p[0])), Math.round(Math.min(start[1], p[1])),

@@ -11,6 +11,7 @@ from blur_support import send_photo, sideways_jpeg
 from conftest import Run
 from desk_support import SHIFT_NOW, Client, desk_site, invite, running_desk
 
+from followshift.desk.store import Store
 from followshift.privacy import faces
 
 
@@ -99,3 +100,35 @@ def test_one_tap_on_blur_face_blurs_it_and_the_warning_goes(tmp_path: Path) -> N
         (region,) = re.findall(r"blur: \[\[(\d+), (\d+), (\d+), (\d+)\]\]", text)
         x, y, w, h = map(int, region)
         assert 140 <= x <= 200 and 40 <= y <= 80 and w >= 90 and h >= 90  # upright, round the face
+
+
+@pytest.mark.skipif(not faces.available(), reason="the faces extra is not installed")
+def test_the_officer_sees_the_warning_and_blurs_before_approval_only(tmp_path: Path) -> None:
+    content = desk_site(tmp_path)
+    with running_desk(content) as base:
+        officer = Client(base)
+        officer.sign_in(invite(content, "Hein", "zevenaar"))
+        send_photo(officer, sideways_jpeg())
+        home = officer.get("/").text
+        assert "1 gezicht niet vervaagd" in home and "/mine/1/blur" in home
+        page = officer.get("/mine/1/blur").text
+        assert 'class="blur-editor"' in page and 'name="face" value="1:1"' in page
+        assert officer.get("/post/1/photo/0/preview.jpg").status == 200  # their own photo
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None
+        saved = officer.post("/mine/1/blur", {"csrf_token": token[1], "face": "1:1"})
+        assert saved.status == 200 and "niet vervaagd" not in saved.text
+        assert "blur: [[" in _post(content).read_text("utf-8")
+        assert "niet vervaagd" not in officer.get("/").text
+        # Another officer sees nothing of it; after approval the officer can no longer change it.
+        other = Client(base)
+        other.sign_in(invite(content, "Nina", "zevenaar"))
+        assert other.get("/mine/1/blur").status == 404
+        assert other.get("/post/1/photo/0/preview.jpg").status == 404
+        comms = Client(base)
+        comms.sign_in(invite(content, "Anna", None, comms=True))
+        comms.post("/post/1/approve", {"csrf_token": comms.form("/queue")["csrf_token"]})
+        assert "status: published" in _post(content).read_text("utf-8")
+        assert officer.get("/mine/1/blur").status == 404
+    entries = [(e.actor, e.action, e.detail) for e in Store.beside(content).audit()]
+    assert ("Hein", "edit", "blur") in entries

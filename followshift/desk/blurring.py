@@ -16,14 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from followshift.desk import DeskError
-from followshift.desk.app import desk, need, refuse
-from followshift.desk.edits import PostFile
+from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.edits import PostFile, rewrite
+from followshift.desk.records import Invite, Submission
 from followshift.desk.review import site_settings
-from followshift.desk.submitted import photo_path, post_file
+from followshift.desk.submitted import Shown, photo_path, post_file, show
 from followshift.desk.texts import say
 
 pages = Blueprint("blur", __name__)
@@ -47,11 +49,16 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "face": "{n} gezicht niet vervaagd (rood omlijnd).",
         "faces": "{n} gezichten niet vervaagd (rood omlijnd).",
         "faces_note": "Kijk zelf ook: niet elk gezicht wordt gevonden.",
+        "face_left": "1 gezicht niet vervaagd",
+        "faces_left": "{n} gezichten niet vervaagd",
         "blur_face": "Vervaag gezicht {n}",
         "remove": "Weghalen",
         "bad_region": "Vlak {k} van foto {n} klopt niet: vier hele getallen binnen de foto.",
         "too_many": "Foto {n} heeft te veel vlakken (hoogstens {max}).",
-        "face_blurred": "Gezicht vervaagd; kijk de foto na.",
+        "blur_title": "Foto's vervagen",
+        "blur_link": "Foto's vervagen",
+        "back_home": "Terug naar het formulier",
+        "blur_saved": "Opgeslagen. Het communicatieteam ziet het bij de controle.",
     },
     "en": {
         "regions": "Blurred areas",
@@ -67,11 +74,16 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "face": "{n} face not blurred (outlined in red).",
         "faces": "{n} faces not blurred (outlined in red).",
         "faces_note": "Look yourself too: not every face is found.",
+        "face_left": "1 face not blurred",
+        "faces_left": "{n} faces not blurred",
         "blur_face": "Blur face {n}",
         "remove": "Remove",
         "bad_region": "Area {k} of photo {n} is not right: four whole numbers inside the photo.",
         "too_many": "Photo {n} has too many areas (at most {max}).",
-        "face_blurred": "Face blurred; check the photo.",
+        "blur_title": "Blur photos",
+        "blur_link": "Blur photos",
+        "back_home": "Back to the form",
+        "blur_saved": "Saved. The comms team sees it when they check the post.",
     },
 }
 
@@ -219,11 +231,8 @@ def preview(sub_id: int, index: int) -> Response:
     from followshift.photos import ImageError
     from followshift.photos.variants import preview as published
 
-    need("comms")
     shared = desk()
-    sub = shared.store.submission(sub_id)
-    if sub is None:
-        refuse(404, say(shared.lang, "not_found"))
+    sub = _allowed(need(), sub_id)
     try:
         post = post_file(shared.content, sub)
         path = photo_path(shared.content, sub, index)
@@ -265,3 +274,70 @@ def _outline(jpeg: bytes, full: tuple[int, int], post: PostFile, index: int) -> 
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+# The officer blurs their own post's photos while it waits for the comms team (or was sent
+# back): before anyone approves it, never after.
+_OFFICER_STATES = ("waiting", "returned", "draft")
+
+
+def _allowed(invite: Invite, sub_id: int) -> Submission:
+    """A submission whose photos this person may see with blur: comms any, an officer their own."""
+    shared = desk()
+    sub = shared.store.submission(sub_id)
+    if sub is None or sub.path is None or (invite.role != "comms" and sub.author != invite.name):
+        refuse(404, say(shared.lang, "not_found"))
+    return sub
+
+
+def _officer_post(sub_id: int) -> tuple[Invite, Submission, PostFile]:
+    invite = need()
+    sub = _allowed(invite, sub_id)
+    shared = desk()
+    if show(shared.content, sub).state not in _OFFICER_STATES:
+        refuse(404, say(shared.lang, "not_found"))
+    try:
+        return invite, sub, post_file(shared.content, sub)
+    except DeskError:
+        refuse(404, say(shared.lang, "not_found"))
+
+
+def faces_left(items: list[Shown]) -> dict[int, str]:
+    """For an officer's own posts still to be approved: "2 gezichten niet vervaagd"."""
+    shared = desk()
+    found = {}
+    for item in items:
+        if not item.photos or item.state not in _OFFICER_STATES:
+            continue
+        try:
+            count = sum(len(p.uncovered) for p in editor(post_file(shared.content, item.sub)))
+        except DeskError:
+            continue
+        if count:
+            found[item.id] = words()["face_left" if count == 1 else "faces_left"].format(n=count)
+    return found
+
+
+@pages.get("/mine/<int:sub_id>/blur")
+def officer_form(sub_id: int) -> str:
+    _, sub, post = _officer_post(sub_id)
+    return page("blur.html", item=show(desk().content, sub), blurs=editor(post), bw=words())
+
+
+@pages.post("/mine/<int:sub_id>/blur")
+def officer_save(sub_id: int) -> ResponseReturnValue:
+    invite, sub, post = _officer_post(sub_id)
+    shared = desk()
+    photos = editor(post)
+    try:
+        blur = read_form(request.form, photos, request.form.get("face"))
+        if blur != {p.name: [list(r) for r in p.regions] for p in photos}:
+            rewrite(post, blur=blur)
+            shared.store.log(invite.name, invite.via, "edit", sub.shift, sub.path, "blur")
+    except DeskError as exc:
+        flash(say(shared.lang, "changed") if "changed" in exc.message else exc.message, "error")
+        return redirect(url_for("blur.officer_form", sub_id=sub.id), 303)
+    flash(words()["blur_saved"])
+    if request.form.get("face"):  # one face blurred: look at the result
+        return redirect(url_for("blur.officer_form", sub_id=sub.id), 303)
+    return redirect(url_for("officer.home"), 303)

@@ -188,7 +188,7 @@ def _run(
         with _timed(result.timings, "faces"):  # warnings only: the output is the same
             detector = face_warnings(
                 site, site.config.images, cache_dir(site.root), diags,
-                workers=1 if watching else schedule.default_workers(),
+                workers=1 if watching else options.jobs or schedule.default_workers(),
             )  # fmt: skip
             if not detector and not options.write:
                 result.notes.append(FACES_MISSING)

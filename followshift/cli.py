@@ -22,6 +22,7 @@ from followshift.commands.desk import desk_command
 from followshift.commands.init import init_command
 from followshift.commands.invite import invite_command, log_command
 from followshift.commands.new import new_command
+from followshift.commands.publish import publish_command
 from followshift.commands.review import approve_command, review_command, withdraw_command
 from followshift.commands.watch import serve_command, watch_command
 
@@ -45,6 +46,7 @@ for _command in (
     invite_command,
     log_command,
     desk_command,
+    publish_command,
 ):
     main.add_command(_command)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from followshift.build.pipeline import BuildOptions, BuildResult
+    from followshift.content.model import PostCounts
     from followshift.watch import Rebuild
 
 
@@ -75,28 +76,25 @@ def _problems(result: BuildResult) -> str:
     )
 
 
+def _count(result: BuildResult, options: BuildOptions) -> PostCounts | None:
+    """Shifts and posts of the site the build read (one pass: this runs after the build, with
+    one core working)."""
+    site = result.site
+    if site is None or result.now is None:
+        return None
+    return site.counts(result.now, options.drafts)
+
+
 def summary(result: BuildResult, options: BuildOptions) -> str:
     """The last line of `build` and `check`: what was read, what was written, the problems."""
     problems = _problems(result)
-    site = result.site
-    if site is None or result.now is None or result.site_error:
+    counts = result.counts or _count(result, options)
+    if counts is None or result.site_error:
         where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
         return f"{problems}{where}"
-    public = drafts = scheduled = review = withdrawn = 0
-    for shift in site.shifts:  # one pass: this runs after the build, with one core working
-        for post in shift.posts:
-            if post.draft and post.status == "withdrawn":
-                withdrawn += 1
-            elif post.draft and post.status == "review" and not options.drafts:
-                review += 1
-            elif post.draft and not options.drafts:
-                drafts += 1
-            elif post.public_from(shift.delay) > result.now:
-                scheduled += 1
-            else:  # as Shift.public_posts() counts them
-                public += 1
+    shifts, public, drafts, scheduled, review, withdrawn = counts
     content = (
-        f"{plural(len(site.shifts), 'shift', 'shifts')}, "
+        f"{plural(shifts, 'shift', 'shifts')}, "
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")

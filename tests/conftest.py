@@ -10,7 +10,7 @@ import contextlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,37 @@ def run() -> Run:
 def site(tmp_path: Path) -> Path:
     """The small valid site of `site_files()`, written into tmp_path."""
     return make_site(tmp_path, site_files())
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real S3-compatible server (SeaweedFS) on loopback for the whole run (publish_support)."""
+    from publish_support import start_seaweed, stop_seaweed
+
+    server = start_seaweed(tmp_path_factory.mktemp("seaweed"))
+    try:
+        yield server
+    finally:
+        stop_seaweed(server)
+
+
+@pytest.fixture
+def proxy(seaweed: Any) -> Iterator[Any]:
+    """A recording (and fault-injecting) proxy in front of `seaweed` (publish_support)."""
+    from publish_support import running_proxy
+
+    with running_proxy(seaweed.endpoint) as recording:
+        yield recording
+
+
+@pytest.fixture
+def bucket(seaweed: Any) -> str:
+    """A new, empty bucket of `seaweed`."""
+    import secrets
+
+    name = "t-" + secrets.token_hex(6)
+    seaweed.client().create_bucket(Bucket=name)
+    return name
 
 
 def read(root: Path, rel: str) -> str:

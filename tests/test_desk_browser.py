@@ -1,21 +1,22 @@
 """The desk end to end in a real browser (Debian's Chromium through Playwright) against the real
 server: an officer on a 360×740 touch phone posts a text with a JPEG that carries GPS and a HEIC,
-a comms member approves it on a desktop, a build publishes it, and the published photos carry no
-GPS. Chromium or Playwright missing: skipped locally, failed in CI (standards_support.py)."""
+a comms member approves it on a desktop, a running `followshift watch` publishes it (and not
+before the approval), and the published photos carry no GPS. Chromium or Playwright missing:
+skipped locally, failed in CI (standards_support.py)."""
 
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
 from desk_support import SHIFT_NOW, desk_site, has_gps, invite, photo, running_desk
 from PIL import Image
 from standards_support import chromium_browser
+from test_watch import Process
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -34,14 +35,41 @@ def watch_console(page: Any) -> list[str]:
     return problems
 
 
-def test_an_officer_posts_from_a_phone_and_comms_approves(
-    browser: Any, tmp_path: Path, run: Run
-) -> None:
+def test_an_officer_posts_from_a_phone_and_comms_approves(browser: Any, tmp_path: Path) -> None:
     content = desk_site(tmp_path, review="required")
     officer = invite(content, "Hein", "zevenaar")
     comms = invite(content, "Anna", None, comms=True)
     with_gps = photo("JPEG", gps=True)
     heic = photo("HEIF", gps=True, size=(480, 640))
+    # `watch` runs on the real clock all along, as on a shift: the desk only writes content files.
+    watcher = Process(["watch"], content.parent)
+    try:
+        watcher.wait_rebuild(0, timeout=60)
+        _post_and_approve(browser, content, officer, comms, with_gps, heic, watcher)
+    finally:
+        watcher.interrupt()
+        if watcher.proc.stderr is not None:
+            watcher.proc.stderr.close()
+
+
+def quiet(watcher: Process, seconds: float = 3.0) -> None:
+    """Until watch has printed nothing for `seconds`: it has rebuilt for every file it heard of."""
+    seen, since = watcher.mark(), time.monotonic()
+    while time.monotonic() - since < seconds:
+        time.sleep(0.2)
+        if watcher.mark() != seen:
+            seen, since = watcher.mark(), time.monotonic()
+
+
+def _post_and_approve(
+    browser: Any, content: Path, officer: str, comms: str, with_gps: bytes, heic: bytes,
+    watcher: Process,
+) -> None:  # fmt: skip
+    site = content.parent / "site"
+
+    def post_pages() -> list[Path]:
+        return list((site / SHIFT_NOW / "zevenaar").glob("*aanhouding-op-de-markt*/index.html"))
+
     with running_desk(content) as base:
         phone = browser.new_context(**PHONE, locale="nl-NL")
         page = phone.new_page()
@@ -64,10 +92,16 @@ def test_an_officer_posts_from_a_phone_and_comms_approves(
         page.check("input[name=key_moment]")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, "the form is wider than the phone"
+        sent = watcher.mark()
         page.tap("button.primary")
         page.wait_for_selector(".flash.ok")
         assert "Verstuurd" in page.inner_text(".flash.ok")
         assert page.inner_text(".mine .state") == "wacht op controle"
+        # Two pairs of eyes: watch rebuilds for the new file, and nothing of it is published.
+        watcher.wait_rebuild(sent)
+        quiet(watcher)
+        assert post_pages() == []
+        assert "Aanhouding op de markt" not in (site / SHIFT_NOW / "index.html").read_text("utf-8")
 
         desk = browser.new_context(**DESKTOP, locale="nl-NL")
         queue = desk.new_page()
@@ -99,12 +133,8 @@ def test_an_officer_posts_from_a_phone_and_comms_approves(
     jpeg = next(p for p in posted if p.suffix == ".jpg")
     assert has_gps(jpeg.read_bytes())  # content/ keeps what the phone sent
 
-    now = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M+00:00")
-    built = run(["build", "--now", now], content.parent)
-    assert built.exit_code == 0, built.stderr
-    site = content.parent / "site"
-    post_page = next((site / SHIFT_NOW / "zevenaar").glob("*aanhouding-op-de-markt*/index.html"))
-    html = post_page.read_text("utf-8")
+    watcher.wait_until(post_pages, "the approved post published by watch", timeout=60)
+    html = post_pages()[0].read_text("utf-8")
     assert "Na een melding van winkeldiefstal" in html
     assert 'alt="De politieauto bij de kerk"' in html
     media = [p for p in (site / "media").rglob("*") if p.suffix in (".jpg", ".webp")]

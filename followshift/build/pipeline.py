@@ -18,8 +18,9 @@ from pathlib import Path
 
 from followshift.build import collector, schedule, statefile
 from followshift.build.state import BuildCache
+from followshift.build.unchanged import Survey
 from followshift.content.loader import load_site
-from followshift.content.model import Site
+from followshift.content.model import PostCounts, Site
 from followshift.diagnostics import Diagnostics, SiteError
 from followshift.photos.facestage import face_warnings
 from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
@@ -65,6 +66,8 @@ class BuildResult:
     files: int = 0
     processes: int = 1  # that rendered pages: more with --jobs on a cold build
     timings: dict[str, float] = field(default_factory=dict)
+    # shifts, public, draft and scheduled posts, when nothing was read (build/unchanged.py)
+    counts: PostCounts | None = None
     notes: list[str] = field(default_factory=list)  # said once, not problems (not counted)
 
     @property
@@ -134,6 +137,10 @@ def _build(
     cache: BuildCache | None,
 ) -> BuildResult:
     result = BuildResult()
+    # Nothing changed since the last build: nothing to do (build/unchanged.py).
+    survey = Survey.begin(options) if cache is None else None
+    if survey is not None and survey.unchanged(result):
+        return result
     kept = cache.output if cache is not None else None
     try:  # the output folder is checked before anything is read
         output = Output.reopen(kept, options.out) if options.write else None
@@ -149,7 +156,10 @@ def _build(
         if output is not None:
             output.remember(cache.files)
     try:
-        return _run(options, progress, cache, result, output, watching)
+        result = _run(options, progress, cache, result, output, watching)
+        if survey is not None and result.site is not None and result.now is not None:
+            survey.finish(result.site, result.now, cache.reads, result, cache.files)
+        return result
     finally:
         cache.drop_snapshot()  # begun by a build that failed or had nothing new to save
 
@@ -249,7 +259,7 @@ def _run(
         output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
-        result.stats = output.commit(commit_rank)
+        result.stats = output.commit(commit_rank, preview=options.drafts)
     cache.output = output
     result.published = True
     files = dict(output.record)

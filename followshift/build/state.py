@@ -28,6 +28,11 @@ from followshift.render.view_cache import ViewCache
 _STATE_VERSION = f"{__version__}-9"  # 9: a post's status
 
 
+def state_version() -> str:
+    """Whose state a file holds (also part of build/unchanged.py's settings)."""
+    return _STATE_VERSION
+
+
 @dataclass
 class BuildCache:
     """What one build hands the next, so that unchanged work is not done again: the read cache

@@ -8,7 +8,8 @@ and reads them back into followshift's own types only (posts, photos, diagnostic
 settings, paths, times), checking every field's type as it goes; anything else in the file
 makes it unreadable, which only means a full build.
 
-The file is three lines, each one JSON document: the version; the read posts and their
+The file is three lines, each one JSON document: the version; the read posts (written in
+slices, so that no whole copy of them is held in memory) and their
 rendered Markdown (written while the pages render, see BuildCache.snapshot); the page keys and
 groups and the record of the output's files (written after the commit).
 """
@@ -42,6 +43,9 @@ class Unstorable(TypeError):
     """A value the state cannot hold (the state is then not written: only a shortcut)."""
 
 
+_SLICE = 2_000  # posts or Markdown texts written at a time (_write_head)
+
+
 def _dumps(doc: object) -> bytes:
     # ensure_ascii: a file name that is not UTF-8 (a lone surrogate) round-trips as an escape.
     return json.dumps(doc, separators=(",", ":")).encode("ascii") + b"\n"
@@ -57,22 +61,34 @@ def write_head(
 def _write_head(
     handle: IO[bytes], version: str, reads: ReadCache, markdown: dict[bytes, str]
 ) -> None:
+    # Written in slices of _SLICE posts, not as one document: a whole one is a list, a string
+    # and its bytes at once (~80 MB each at 50,000 posts), made while the workers render,
+    # where they add up to the build's peak memory. The bytes are the same JSON.
     contexts: dict[object, int] = {}
-    entries = []
-    for key, entry in reads.entries.items():
-        # A team folder's posts share one context (its shift, times, settings): stored once.
-        number = contexts.setdefault(entry.context, len(contexts))
-        # The post's own file is named once (it is also its first dependency and its source).
-        deps = [x for dep in entry.deps for x in ("" if dep[0] == key else dep[0], *dep[1:])]
-        post = None if entry.post is None else _post(entry.post, key)
-        found = None if entry.digest is None else entry.digest.hex()
-        diagnostics = [_diagnostic(d) for d in entry.diagnostics]
-        entries.append([key, number, found, deps, post, diagnostics])
     handle.write(_dumps(version))
-    handle.write(b'{"contexts":' + _dumps(list(map(_value, contexts)))[:-1] + b',"entries":')
-    handle.write(json.dumps(entries, separators=(",", ":")).encode("ascii"))
-    handle.write(b',"markdown":')
-    handle.write(_dumps({k.hex(): v for k, v in markdown.items()})[:-1] + b"}\n")
+    handle.write(b'{"entries":[')
+    items = list(reads.entries.items())
+    for start in range(0, len(items), _SLICE):
+        entries = []
+        for key, entry in items[start : start + _SLICE]:
+            # A team folder's posts share one context (its shift, times, settings): stored once.
+            number = contexts.setdefault(entry.context, len(contexts))
+            # The post's own file is named once (it is also its first dependency and source).
+            deps = [x for dep in entry.deps for x in ("" if dep[0] == key else dep[0], *dep[1:])]
+            post = None if entry.post is None else _post(entry.post, key)
+            found = None if entry.digest is None else entry.digest.hex()
+            diagnostics = [_diagnostic(d) for d in entry.diagnostics]
+            entries.append([key, number, found, deps, post, diagnostics])
+        handle.write(b"," if start else b"")
+        handle.write(_dumps(entries)[1:-2])  # without the brackets and the newline
+    handle.write(b'],"contexts":' + _dumps(list(map(_value, contexts)))[:-1])
+    handle.write(b',"markdown":{')
+    texts = list(markdown.items())
+    for start in range(0, len(texts), _SLICE):
+        part = {k.hex(): v for k, v in texts[start : start + _SLICE]}
+        handle.write(b"," if start else b"")
+        handle.write(_dumps(part)[1:-2])
+    handle.write(b"}}\n")
 
 
 def write_tail(

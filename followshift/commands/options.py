@@ -83,6 +83,35 @@ verbosity = group(
 )
 
 
+# watch --publish: the same target rules as `publish` (commands/publish.py resolves them).
+watch_publish_options = group(
+    click.option(
+        "--publish",
+        is_flag=True,
+        help="After each rebuild, publish what changed to the bucket (see `publish`).",
+    ),
+    click.option(
+        "--to",
+        "to",
+        metavar="s3://BUCKET/PREFIX",
+        help="With --publish: the target [default: publish: to: in site.yaml].",
+    ),
+    click.option(
+        "--endpoint-url",
+        metavar="URL",
+        help="With --publish: the S3-compatible store (R2, MinIO, SeaweedFS, …).",
+    ),
+    click.option(
+        "--max-deletes",
+        type=click.IntRange(min=-1),
+        default=None,
+        metavar="N",
+        help="With --publish: hold back a publish that would remove more than N objects "
+        "[default: 250; -1: no limit].",
+    ),
+)
+
+
 def build_flags(*, strict: bool = True) -> Callable[[F], F]:
     """--drafts, --now, [--strict,] --base-url: what a build reads and publishes."""
     if strict:

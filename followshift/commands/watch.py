@@ -1,18 +1,20 @@
 """`followshift watch` and `followshift serve`: build, then rebuild on every change, holding
-the output folder's lock for as long as they run (lock.py)."""
+the output folder's lock for as long as they run (lock.py). `watch --publish` also publishes
+each change to a bucket (watch_publish.py), to the target `publish` would use."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
-from datetime import UTC, tzinfo
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from followshift.commands.options import (
+    EXIT_CONTENT,
     EXIT_USAGE,
     build_flags,
     build_options,
@@ -21,12 +23,15 @@ from followshift.commands.options import (
     fail,
     out_error,
     verbosity,
+    watch_publish_options,
 )
 from followshift.report import WatchReport
 
 if TYPE_CHECKING:
     from followshift.build.pipeline import BuildOptions
-    from followshift.watch import Clock, Watcher
+    from followshift.publish.target import Target
+    from followshift.watch import Clock, Rebuild, Watcher
+    from followshift.watch_publish import LivePublisher
 
 out_option = click.option(
     "--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True
@@ -37,17 +42,88 @@ out_option = click.option(
 @content_option
 @out_option
 @build_flags(strict=False)
+@watch_publish_options
 @verbosity
 def watch_command(**params: Any) -> None:
-    """Build, then rebuild on every change in content/ or the theme (Ctrl-C stops)."""
+    """Build, then rebuild on every change in content/ or the theme (Ctrl-C stops).
+    With --publish, each change is published to a bucket too."""
     from followshift.watch import Watcher
 
     options = build_options(params, clock="live")
+    target = _publish_target(params)
     with _writer_lock(options.out, "watch"):
-        watcher = Watcher(options, WatchReport(params["quiet"], params["verbose"]), _clock(options))
+        report = WatchReport(params["quiet"], params["verbose"])
+        watcher = Watcher(options, report, _clock(options))
+        live = None if target is None else _live_publisher(target, watcher, params)
+        if live is not None:
+            watcher.report = _both(report, live)
         if not params["quiet"]:
-            click.echo(f"watching {options.content} (Ctrl-C stops)", err=True)
-        _run_watcher(watcher, options)
+            to = f" and publishing to {target.url}" if target is not None else ""
+            click.echo(f"watching {options.content}{to} (Ctrl-C stops)", err=True)
+        try:
+            _run_watcher(watcher, options)
+        finally:
+            if live is not None:
+                with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: stop now
+                    live.close()
+
+
+def _publish_target(params: dict[str, Any]) -> Target | None:
+    """The target of --publish, as `publish` resolves it; None without --publish. A --drafts
+    watch is a preview and never goes public (SPEC §5): refused, exit 2."""
+    from followshift.commands.publish import _target
+
+    if not params["publish"]:
+        flags = (
+            ("--to", "to"),
+            ("--endpoint-url", "endpoint_url"),
+            ("--max-deletes", "max_deletes"),
+        )
+        for flag, key in flags:
+            if params[key] is not None:
+                click.echo(f"{flag}: error: only with --publish", err=True)
+                sys.exit(EXIT_USAGE)
+        return None
+    if params["drafts"]:
+        click.echo(
+            "--publish: error: a --drafts watch is a preview and is never published; "
+            "watch with --drafts without --publish, or --publish without --drafts",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    return _target(params)
+
+
+def _live_publisher(target: Target, watcher: Watcher, params: dict[str, Any]) -> LivePublisher:
+    """One Publisher for the whole watch. Without credentials nothing can ever be published:
+    one line and exit 1 before watching starts (the store itself is first asked by the first
+    publish, and a store that is down then is caught up later)."""
+    from followshift.publish.bucket import Publisher
+    from followshift.publish.plan import MAX_DELETES
+    from followshift.publish.target import RemoteError
+    from followshift.watch_publish import LivePublisher
+
+    try:
+        publisher = Publisher(target)
+    except RemoteError as exc:
+        click.echo(f"{target.url}: error: {exc}", err=True)
+        sys.exit(EXIT_CONTENT)
+
+    def clock() -> datetime:  # the stamps of the rebuild lines: the site's zone
+        return watcher.clock.now().astimezone(watcher.tz)
+
+    limit = MAX_DELETES if params["max_deletes"] is None else params["max_deletes"]
+    return LivePublisher(
+        publisher, watcher.options.out, clock, params["quiet"], params["verbose"], limit
+    )
+
+
+def _both(report: Callable[[Rebuild], None], live: LivePublisher) -> Callable[[Rebuild], None]:
+    def after(rebuild: Rebuild) -> None:
+        report(rebuild)  # the rebuild's line first, then its publish starts
+        live(rebuild)
+
+    return after
 
 
 @click.command("serve")

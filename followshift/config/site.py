@@ -31,6 +31,17 @@ DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """`publish:` in site.yaml: where `followshift publish` sends the site (never credentials:
+    those come from the AWS sources only). Checked here for form; the publisher parses `to`."""
+
+    to: str | None = None
+    endpoint_url: str | None = None
+    region: str | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = "Volgdienst"
     base_url: str = DEFAULT_BASE_URL
@@ -44,6 +55,7 @@ class SiteConfig:
     # here, so no caller converts (og_width is not a setting: its default).
     images: ImageSettings = field(default_factory=ImageSettings)
     review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
+    publish: PublishConfig = field(default_factory=PublishConfig)
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -164,6 +176,42 @@ _IMAGE_KEYS: dict[str, Callable[[Any], Any]] = {
     "max_pixels": _positive_int(1, 1_000_000_000),
 }
 
+
+def _s3_url(value: Any) -> str:
+    url = _text(value)
+    if "@" in url:  # a key or secret written into the URL: never echoed
+        raise _Invalid("must not hold credentials; they come from AWS_PROFILE or the AWS variables")
+    if not url.lower().startswith("s3://") or find_control(url) is not None:
+        raise _Invalid(f"'{echo(url)}' is not an s3:// URL such as s3://my-bucket/volgdienst/")
+    return url
+
+
+def _endpoint_url(value: Any) -> str:
+    url = _text(value)
+    if "@" in url:
+        raise _Invalid("must not hold credentials; they come from AWS_PROFILE or the AWS variables")
+    parts = urlsplit(url) if find_control(url) is None else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise _Invalid(f"'{echo(url)}' is not an http(s) URL such as https://s3.example.org")
+    return url
+
+
+def _region(value: Any) -> str:
+    name = _text(value)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", name):
+        raise _Invalid(f"'{echo(name)}' is not a region name such as eu-central-1 or auto")
+    return name
+
+
+_PUBLISH_KEYS: dict[str, Callable[[Any], Any]] = {
+    "to": _s3_url,
+    "endpoint_url": _endpoint_url,
+    "region": _region,
+}
+# Names a credential is given under: an error in site.yaml, which is content (kept in git,
+# copied around), and whose values are never echoed.
+_SECRET = re.compile(r"key|secret|token|passw|credential", re.IGNORECASE)
+
 _KEYS: dict[str, Callable[[Any], Any]] = {
     "title": _text,
     "base_url": _base_url,
@@ -212,11 +260,35 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
                 "images: must be a mapping (widths, quality, max_pixels)",
                 data.line_of("images"),
             )
+    publish = _publish(path, data, diagnostics)
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images, lines=dict(data.lines))
+    return SiteConfig(**values, images=images, publish=publish, lines=dict(data.lines))
+
+
+def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConfig:
+    if "publish" not in data:
+        return PublishConfig()
+    raw = data["publish"]
+    if not isinstance(raw, YamlMap):
+        diagnostics.error(
+            path, "publish: must be a mapping (to, endpoint_url, region)", data.line_of("publish")
+        )
+        return PublishConfig()
+    secrets = [key for key in raw if _SECRET.search(str(key))]
+    for key in secrets:
+        diagnostics.error(
+            path,
+            f"publish: '{echo(key)}' looks like a credential, and credentials never go in "
+            "site.yaml: use AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+            "(docs/publishing.md)",
+            raw.line_of(key),
+        )
+    rest = YamlMap({k: v for k, v in raw.items() if k not in secrets}, raw.lines, raw.line)
+    values = _check_keys(path, rest, _PUBLISH_KEYS, diagnostics, "publish")
+    return PublishConfig(**values, lines={k: raw.line_of(k) for k in raw})
 
 
 def _check_keys(
@@ -227,11 +299,11 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = sorted([*schema, "images"] if where == "site.yaml" else schema)
+    known = sorted([*schema, "images", "publish"] if where == "site.yaml" else schema)
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
         check = schema.get(key)
-        if check is None:  # "images" (read by the caller) or unknown (reported above)
+        if check is None:  # images, publish (read by the caller), or unknown (reported above)
             continue
         try:
             values[key] = check(raw)

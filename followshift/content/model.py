@@ -11,13 +11,25 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from followshift.config.shift import Order
 from followshift.config.site import SiteConfig
 from followshift.config.teams import Team
 
 # Order and Team are config/'s, named here so the model is read from one place.
-__all__ = ["Order", "Photo", "Post", "PostKey", "PostStatus", "Shift", "Site", "Status", "Team"]
+__all__ = [
+    "Order",
+    "Photo",
+    "Post",
+    "PostCounts",
+    "PostKey",
+    "PostStatus",
+    "Shift",
+    "Site",
+    "Status",
+    "Team",
+]
 
 PostKey = tuple[str, str, str]  # shift id, team id, post id: where a post is published
 
@@ -138,3 +150,32 @@ class Site:
             for s in self.shifts
         )
         return replace(self, shifts=shifts)
+
+    def counts(self, now: datetime, drafts: bool = False) -> PostCounts:
+        """What a build's summary line says of the site at `now` (report.summary; the
+        nothing-changed shortcut keeps it for the next build, build/unchanged.py)."""
+        public = hidden = scheduled = review = withdrawn = 0
+        for shift in self.shifts:
+            for post in shift.posts:
+                if post.status is PostStatus.WITHDRAWN:
+                    withdrawn += 1
+                elif post.draft and post.status is PostStatus.REVIEW and not drafts:
+                    review += 1
+                elif post.draft and not drafts:
+                    hidden += 1
+                elif post.public_from(shift.delay) > now:
+                    scheduled += 1
+                else:  # as Shift.public_posts() counts them
+                    public += 1
+        return PostCounts(len(self.shifts), public, hidden, scheduled, review, withdrawn)
+
+
+class PostCounts(NamedTuple):
+    """Shifts, and posts by what readers see of them at one moment."""
+
+    shifts: int
+    public: int
+    drafts: int
+    scheduled: int
+    review: int
+    withdrawn: int

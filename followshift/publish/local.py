@@ -78,6 +78,7 @@ class Output:
         self._old: dict[str, str] = {}
         # Written by an interrupted commit: ours to prune, but their hash is unknown.
         self._pending: set[str] = set()
+        self._preview = False  # the folder holds a --drafts build (manifest.ManifestDoc)
         self._staged: dict[str, Prepared | Path | Kept] = {}
         self._keys: dict[str, str] = {}  # casefolded path -> staged path (kept ones excepted)
         self._dirs: dict[str, str] = {}  # casefolded folder -> a staged path inside it
@@ -122,7 +123,7 @@ class Output:
         except OSError as e:
             raise OutputError(f"cannot read {self.root}: {e.strerror or e}") from e
         if old is not None:
-            self._old, self._pending = old
+            self._old, self._pending, self._preview = old
         else:
             self._fresh = True  # empty but for litter: nothing of ours is there yet
 
@@ -259,17 +260,21 @@ class Output:
         if remove_stale(self.root / STAGING_NAME, STALE_AFTER, alone=alone) and alone:
             remove_half_written(self.root, skip=STAGING_NAME)
 
-    def commit(self, rank: Callable[[str], int] | None = None) -> WriteStats:
+    def commit(self, rank: Callable[[str], int] | None = None, preview: bool = False) -> WriteStats:
         """Writes what is staged, prunes stale files and writes the new manifest.
 
         The order keeps every link working at every moment, for a reader and for a build
         killed at any point: first the files that are new (no page the site has links to them
         yet), then the rewritten ones, each group by `rank` (0 first: what a page links to
         before the page, e.g. photos before posts before timelines before the index), and
-        removals last, when no page links to them any more."""
+        removals last, when no page links to them any more.
+
+        `preview`: this is a `--drafts` build; the manifest says so from the first file written
+        until a build without --drafts has completed, so `publish` never takes a folder that
+        holds drafts (or may, after a killed commit) for a public site."""
         self._changed, self._writing = False, ""
         try:
-            stats = self._commit(rank or (lambda rel: 0))  # no rank: all alike
+            stats = self._commit(rank or (lambda rel: 0), preview)  # no rank: all alike
         except OSError as e:
             raise OutputError(commit_failure(self.root, e, self._writing, self._changed)) from e
         finally:
@@ -280,7 +285,7 @@ class Output:
         # The file's name would be one in the staging folder: of no use to the reader.
         return f"cannot write {self.root}: {e.strerror or e}; nothing was changed"
 
-    def _commit(self, rank: Callable[[str], int]) -> WriteStats:
+    def _commit(self, rank: Callable[[str], int], preview: bool) -> WriteStats:
         self._check_kept()
         self._trusted = False
         synced, self._lines.synced = self._lines.synced, False
@@ -321,7 +326,12 @@ class Output:
                 self._old.pop(rel, None)
             self._pending |= writing
             manifest.write_manifest(
-                self._manifest, self._old, self._pending, self._lines, () if synced else None
+                self._manifest,
+                self._old,
+                self._pending,
+                self._lines,
+                () if synced else None,
+                preview or self._preview,
             )
 
         # A stale file or folder may stand where a new file or folder must go.
@@ -354,9 +364,9 @@ class Output:
             self.root, set(stale) - set(blocking), self._is_staged_file, self._changing
         )
         manifest.write_manifest(
-            self._manifest, new, set(), self._lines, to_write if synced else None
+            self._manifest, new, set(), self._lines, to_write if synced else None, preview
         )
-        self._old, self._pending = new, set()
+        self._old, self._pending, self._preview = new, set(), preview
         self._fresh = False
         self._lines.synced = True
         self._record = record_after(self._record, new, to_write, self._root_prefix)

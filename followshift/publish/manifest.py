@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
+from typing import NamedTuple
 
 from followshift.publish.files import check_relpath, write_atomic
 from followshift.publish.model import DuplicateOutputError, Kept, OutputError
@@ -30,8 +31,18 @@ _SHA_RE = re.compile(r"[0-9a-f]{64}")
 MANIFEST_SLACK = 1000
 
 
-def read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
-    """Returns (files, pending) or None when there is no manifest."""
+class ManifestDoc(NamedTuple):
+    """What a manifest holds: the files with their sha256, the paths an interrupted commit may
+    have written, and whether a `--drafts` build made the folder (a preview, which `publish`
+    refuses)."""
+
+    files: dict[str, str]
+    pending: set[str]
+    preview: bool
+
+
+def read_manifest(path: Path) -> ManifestDoc | None:
+    """The manifest at `path`, or None when there is none."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -48,7 +59,8 @@ def read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
     if doc.get("version") != 1:
         raise OutputError(f"{path} has unknown version {doc.get('version')!r}; update followshift")
     files, pending = doc.get("files"), doc.get("pending", [])
-    if not isinstance(files, dict) or not isinstance(pending, list):
+    preview = doc.get("preview", False)
+    if not isinstance(files, dict) or not isinstance(pending, list) or type(preview) is not bool:
         raise OutputError(corrupt)
     pending = set(pending)
     try:
@@ -59,7 +71,9 @@ def read_manifest(path: Path) -> tuple[dict[str, str], set[str]] | None:
         raise OutputError(corrupt) from e
     if not all(isinstance(sha, str) and _SHA_RE.fullmatch(sha) for sha in files.values()):
         raise OutputError(corrupt)
-    return {rel: sha for rel, sha in files.items() if rel not in pending}, pending
+    return ManifestDoc(
+        {rel: sha for rel, sha in files.items() if rel not in pending}, pending, preview
+    )
 
 
 def write_manifest(
@@ -68,9 +82,11 @@ def write_manifest(
     pending: set[str],
     known: _ManifestLines,
     changed: Iterable[str] | None = None,
+    preview: bool = False,
 ) -> None:
-    """Writes the manifest at `path` (atomically), unless it holds these bytes already."""
-    data = _manifest_bytes(files, pending, known, changed)
+    """Writes the manifest at `path` (atomically), unless it holds these bytes already.
+    `preview`: the folder holds a `--drafts` build (see ManifestDoc)."""
+    data = _manifest_bytes(files, pending, known, changed, preview)
     with contextlib.suppress(FileNotFoundError):
         if path.read_bytes() == data:
             return
@@ -82,6 +98,7 @@ def _manifest_bytes(
     pending: set[str],
     known: _ManifestLines,
     changed: Iterable[str] | None = None,
+    preview: bool = False,
 ) -> bytes:
     """The manifest as `json.dumps(doc, sort_keys=True, indent=2)` writes it, from the lines of
     `known` where a file's path and sha256 are the same as when it was last written: a rebuild
@@ -112,6 +129,8 @@ def _manifest_bytes(
     if pending:
         listed = ",\n".join(f"    {quote(rel)}" for rel in sorted(pending))
         out.append(('  "pending": [\n' + listed + "\n  ],\n").encode("ascii"))
+    if preview:  # only then: a site built without --drafts has the manifest it always had
+        out.append(b'  "preview": true,\n')
     out.append(b'  "version": 1\n}\n')
     return b"".join(out)
 

@@ -23,6 +23,7 @@
 
   let interval = typeof hook === "number" ? hook : 20000;
   let failures = 0, timer = 0, busy = false, stopped = false;
+  let etag = ""; // the validator of the live.json last applied, when the host sends one
   let held = []; // posts of the last live.json that belong here but are not shown yet
   let announced = 0; // how many of them the reader has been told about
 
@@ -62,19 +63,31 @@
     busy = true;
     let wait = interval;
     try {
-      // no-store: never a stale copy, even from a host whose validators have 1 s resolution.
-      // A request that hangs on a bad mobile connection is given up after 15 s (an error).
+      // no-store: never a stale copy from the browser's cache, even from a host whose
+      // Last-Modified has 1 s resolution. Only an ETag (a bucket's or a CDN's: the bytes'
+      // hash) is sent back, as If-None-Match: "304 Not Modified" is a few hundred bytes
+      // instead of the whole live.json, so a CDN answers a crowd polling every few seconds
+      // cheaply (docs/publishing.md). A request that hangs on a bad mobile connection is
+      // given up after 15 s (an error).
       const abort = window.AbortController && new AbortController();
       const signal = abort && abort.signal, give = abort && setTimeout(() => abort.abort(), 15000);
-      const response = await fetch(source.href, { cache: "no-store", signal });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const doc = await response.json();
-      clearTimeout(give);
-      if (!doc || !Array.isArray(doc.posts)) throw new Error("not a live.json");
-      failures = 0;
-      if (typeof hook !== "number" && doc.poll > 0) interval = wait = doc.poll * 1000;
-      apply(doc);
-      if (doc.poll === 0) stop(doc.status); // the shift is over: nothing more to fetch
+      const headers = etag ? { "If-None-Match": etag } : {};
+      const response = await fetch(source.href, { cache: "no-store", headers, signal });
+      if (response.status === 304) {
+        clearTimeout(give);
+        failures = 0;
+        preserving(() => ages(false)); // nothing new; "3 min. ago" moves on all the same
+      } else {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const doc = await response.json();
+        clearTimeout(give);
+        if (!doc || !Array.isArray(doc.posts)) throw new Error("not a live.json");
+        failures = 0;
+        if (typeof hook !== "number" && doc.poll > 0) interval = wait = doc.poll * 1000;
+        apply(doc);
+        etag = response.headers.get("ETag") || "";
+        if (doc.poll === 0) stop(doc.status); // the shift is over: nothing more to fetch
+      }
     } catch (error) {
       failures += 1;
       wait = Math.min(300000, interval * 2 ** failures);

@@ -1,0 +1,221 @@
+"""What the bucket holds, as far as followshift is concerned: its own manifest object, the
+listing of the prefix it is checked against, and the per-object mark that tells its objects from
+anyone else's.
+
+The manifest is one JSON object at `<prefix>.followshift/manifest.json`: for each object that
+followshift published, its sha256 (the local manifest's, so a file need not be read to know it
+is unchanged), the ETag the store gave it, its size and its header set; and `pending`, the keys
+a publish was about to write when it began. It is trusted only where the listing agrees (same
+ETag, same size), so a lost manifest, a tampered one, or an object changed by someone else is
+noticed. Every object followshift uploads also carries `x-amz-meta-followshift-sha256`, its own
+proof of origin: with the manifest lost, the objects that are followshift's are found by it,
+and nothing else is ever overwritten or deleted. No page of a site lives under `.followshift/`
+(no path a build makes starts with a dot), and the object is stored `private, no-store`;
+docs/publishing.md says how to keep a CDN from serving the folder at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from followshift.publish.rules import PRIVATE, Headers
+from followshift.publish.target import RemoteError, Target, describe
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+STATE_FOLDER = ".followshift/"
+MANIFEST_KEY = STATE_FOLDER + "manifest.json"
+MARK = "followshift-sha256"  # user metadata: x-amz-meta-followshift-sha256
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An object followshift published: what it holds and how it is served."""
+
+    sha: str
+    etag: str  # without quotes, as the store gave it for the upload
+    size: int
+    headers: Headers
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    etag: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """An object as HeadObject shows it."""
+
+    sha: str | None  # followshift's mark, or None: not an object followshift published
+    etag: str
+    size: int
+    headers: Headers
+
+
+@dataclass
+class RemoteView:
+    """The bucket under the prefix as a plan sees it."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)  # the manifest (relative paths)
+    pending: set[str] = field(default_factory=set)
+    listing: dict[str, Listed] = field(default_factory=dict)  # every object (relative paths)
+    manifest: str = "found"  # "found", "missing" or "unreadable"
+
+
+def _etag(value: str) -> str:
+    return value.strip('"')
+
+
+def parse_manifest(raw: bytes) -> tuple[dict[str, Entry], set[str]] | None:
+    """The manifest's entries and pending keys; None when it is not a manifest followshift
+    wrote (then nothing in it is trusted)."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        if doc.get("generator") != "followshift" or doc.get("version") != 1:
+            return None
+        headers = [Headers(str(ct), str(cc)) for ct, cc in doc["headers"]]
+        entries = {}
+        for rel, (sha, etag, size, index) in doc["objects"].items():
+            if not (isinstance(rel, str) and _valid_rel(rel) and isinstance(sha, str)):
+                return None
+            if not (_SHA.fullmatch(sha) and isinstance(etag, str) and type(size) is int):
+                return None
+            entries[rel] = Entry(sha, etag, size, headers[index])
+        pending = set(doc.get("pending", []))
+        if not all(isinstance(rel, str) and _valid_rel(rel) for rel in pending):
+            return None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    return entries, pending
+
+
+def _valid_rel(rel: str) -> bool:
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith(STATE_FOLDER) and "" not in parts and ".." not in parts
+
+
+def manifest_bytes(entries: Mapping[str, Entry], pending: Iterable[str]) -> bytes:
+    """The manifest object's bytes (compact: one line per object, header sets numbered)."""
+    sets = sorted({e.headers for e in entries.values()})
+    number = {h: i for i, h in enumerate(sets)}
+    objects = {
+        rel: [e.sha, e.etag, e.size, number[e.headers]] for rel, e in sorted(entries.items())
+    }
+    doc: dict[str, Any] = {
+        "generator": "followshift",
+        "version": 1,
+        "headers": [list(h) for h in sets],
+        "objects": objects,
+    }
+    if pending:
+        doc["pending"] = sorted(pending)
+    lines = [f"{json.dumps(rel)}: {json.dumps(v)}" for rel, v in objects.items()]
+    head = {k: v for k, v in doc.items() if k != "objects"}
+    text = json.dumps(head, sort_keys=True)[:-1] + ', "objects": {\n' + ",\n".join(lines) + "\n}}\n"
+    return text.encode("utf-8")
+
+
+class Remote:
+    """The bucket's requests for one target, on a kept client (thread-safe: boto3 clients are)."""
+
+    def __init__(self, client: S3Client, target: Target, workers: int) -> None:
+        self.client = client
+        self.target = target
+        self.workers = workers
+
+    def fail(self, exc: BaseException, doing: str) -> RemoteError:
+        return RemoteError(f"{doing}: {describe(exc, self.client)}")
+
+    def view(self) -> RemoteView:
+        """The manifest, then the listing of the prefix it is checked against."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        view = RemoteView()
+        prefix = self.target.prefix
+        try:
+            got = self.client.get_object(Bucket=self.target.bucket, Key=prefix + MANIFEST_KEY)
+            raw = got["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                raise self.fail(exc, f"cannot read {self.target.url}") from None
+            view.manifest = "missing"
+            raw = None
+        except BotoCoreError as exc:
+            raise self.fail(exc, f"cannot read {self.target.url}") from None
+        if raw is not None:
+            parsed = parse_manifest(raw)
+            if parsed is None:
+                view.manifest = "unreadable"
+            else:
+                view.entries, view.pending = parsed
+        state = prefix + STATE_FOLDER
+        try:
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.target.bucket, Prefix=prefix
+            )
+            for page in pages:
+                for obj in page.get("Contents", []):
+                    key = obj["Key"]
+                    if not key.startswith(state):
+                        view.listing[key[len(prefix) :]] = Listed(_etag(obj["ETag"]), obj["Size"])
+        except (BotoCoreError, ClientError) as exc:
+            raise self.fail(exc, f"cannot read {self.target.url}") from None
+        # Another followshift site published below this prefix (its own record is there) is
+        # not this site's to judge, even if this site's record is lost: its objects carry the
+        # mark too.
+        nested = tuple(
+            rel[: -len(MANIFEST_KEY)] for rel in view.listing if rel.endswith("/" + MANIFEST_KEY)
+        )
+        if nested:
+            view.listing = {k: v for k, v in view.listing.items() if not k.startswith(nested)}
+        return view
+
+    def heads(self, rels: Iterable[str]) -> dict[str, Head | None]:
+        """HeadObject of each (in parallel); None for an object that is gone."""
+        rels = list(rels)
+        if not rels:
+            return {}
+        with ThreadPoolExecutor(self.workers) as pool:
+            return dict(zip(rels, pool.map(self.head, rels), strict=True))
+
+    def head(self, rel: str) -> Head | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            got = self.client.head_object(Bucket=self.target.bucket, Key=self.target.key(rel))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise self.fail(exc, f"cannot read {self.target.url}{rel}") from None
+        except BotoCoreError as exc:
+            raise self.fail(exc, f"cannot read {self.target.url}{rel}") from None
+        sha = got.get("Metadata", {}).get(MARK)
+        return Head(
+            sha if sha and _SHA.fullmatch(sha) else None,
+            _etag(got["ETag"]),
+            got["ContentLength"],
+            Headers(got.get("ContentType", ""), got.get("CacheControl", "")),
+        )
+
+    def write_manifest(self, entries: Mapping[str, Entry], pending: Iterable[str]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.target.bucket,
+                Key=self.target.prefix + MANIFEST_KEY,
+                Body=manifest_bytes(entries, pending),
+                ContentType="application/json; charset=utf-8",
+                CacheControl=PRIVATE,
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise self.fail(exc, f"cannot write {self.target.url}{MANIFEST_KEY}") from None

@@ -1,0 +1,198 @@
+"""Carries out a plan: the uploads group by group (each group in parallel on a thread pool; a
+group starts when the one before it is complete), then the removals, and the bucket's manifest
+before and after.
+
+Order of writes, so that a publish stopped at any moment (a dropped connection, a 503 that
+outlasts the retries, Ctrl-C) leaves a bucket in which every link resolves and the next publish
+converges: (1) when new keys are about to appear, the manifest first records them as `pending`
+(they are followshift's, whatever happens next); (2) the groups, in order, stopping after a
+group in which anything failed, since later groups link to it; (3) the removals, only when
+everything new is up; (4) the manifest with what is now there. A failure still writes (4), so
+the next publish does not send again what did get up.
+
+Each upload reads its file, checks it against the local manifest's sha256 (a file changed
+after the build is refused, not published under the old hash) and sends it with Content-MD5,
+which the store checks the bytes against.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from followshift.publish.plan import Plan, RefusedError, Step
+from followshift.publish.remote import MARK, Entry, Remote
+from followshift.publish.target import RemoteError, describe
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+
+class ChangedError(Exception):
+    """A file of site/ no longer holds what the build wrote."""
+
+
+@dataclass
+class Result:
+    uploaded: int = 0
+    copied: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    sent: int = 0  # bytes uploaded
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, one line)
+    seconds: float = 0.0
+    entries: dict[str, Entry] = field(default_factory=dict)  # the bucket's manifest after it
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def apply(
+    plan: Plan,
+    remote: Remote,
+    progress: Callable[[Step], None] | None = None,
+) -> Result:
+    """Publishes the plan. Raises RefusedError (nothing done) for a plan over --max-deletes,
+    RemoteError when the bucket's manifest cannot be written before anything is sent; every
+    other failure is in Result.failed (the bucket is then partly updated, every link intact)."""
+    if plan.refusal is not None:
+        raise RefusedError(plan.refusal)
+    start = time.perf_counter()
+    result = Result(unchanged=len(plan.keep) - len(plan.copies))
+    entries = dict(plan.keep)
+    lock = threading.Lock()
+    known = set(plan.view.entries) - set(plan.view.pending)
+    fresh = {s.rel for s in plan.uploads if s.rel not in known}
+    # Keys that stay followshift's until the final manifest says otherwise (see the docstring).
+    pending = fresh | plan.owned | set(plan.view.pending) | set(plan.deletes)
+    pending |= {s.rel for s in plan.uploads}
+    if fresh or plan.view.manifest != "found" or plan.view.pending:
+        remote.write_manifest(entries, pending)
+
+    def run(step: Step) -> None:
+        try:
+            entry, sent = _send(remote, plan, step)
+        except ChangedError as exc:
+            with lock:
+                result.failed.append((step.rel, str(exc)))
+            return
+        except Exception as exc:
+            with lock:
+                result.failed.append((step.rel, describe(exc, remote.client)))
+            return
+        with lock:
+            entries[step.rel] = entry
+            if step.copy:
+                result.copied += 1
+            else:
+                result.uploaded += 1
+                result.sent += sent
+        if progress is not None:
+            progress(step)
+
+    pool = ThreadPoolExecutor(remote.workers)
+    try:
+        for group in plan.groups():
+            list(pool.map(run, group))
+            if result.failed:
+                break  # what comes later links to what failed
+    except BaseException:
+        # Ctrl-C: stop at once, not after the group. The record written first lists every new
+        # key, and each object sent carries its mark, so the next publish sorts it out.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    deleted: set[str] = set()
+    if not result.failed and plan.deletes:
+        deleted, failures = _delete(remote, plan.deletes)
+        result.deleted = len(deleted)
+        result.failed.extend(failures)
+        for rel in deleted:
+            entries.pop(rel, None)
+    # After a failure, what may be up but is not known exactly stays followshift's (pending).
+    leftover = pending - entries.keys() - deleted if result.failed else set()
+    view = plan.view
+    changed = plan.steps or deleted or result.failed or entries != view.entries
+    try:
+        if changed or view.manifest != "found" or view.pending:  # else it says this already
+            remote.write_manifest(entries, leftover)
+    except RemoteError as exc:
+        result.failed.append((".followshift/manifest.json", str(exc)))
+    result.entries = entries
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _send(remote: Remote, plan: Plan, step: Step) -> tuple[Entry, int]:
+    client: S3Client = remote.client
+    target = plan.target
+    key = target.key(step.rel)
+    if step.copy:
+        got = client.copy_object(
+            Bucket=target.bucket,
+            Key=key,
+            CopySource={"Bucket": target.bucket, "Key": key},
+            MetadataDirective="REPLACE",
+            ContentType=step.headers.content_type,
+            CacheControl=step.headers.cache_control,
+            Metadata={MARK: step.sha},
+        )
+        etag = got["CopyObjectResult"].get("ETag", "").strip('"')
+        return Entry(step.sha, etag or plan.keep[step.rel].etag, step.size, step.headers), 0
+    path = str(plan.site.root) + os.sep + step.rel.replace("/", os.sep)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise ChangedError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if hashlib.sha256(data).hexdigest() != step.sha:
+        raise ChangedError(
+            f"{path} changed after the build; run `followshift build` and publish again"
+        )
+    md5 = hashlib.md5(data, usedforsecurity=False)
+    got_put = client.put_object(
+        Bucket=target.bucket,
+        Key=key,
+        Body=data,
+        ContentMD5=base64.b64encode(md5.digest()).decode("ascii"),
+        ContentType=step.headers.content_type,
+        CacheControl=step.headers.cache_control,
+        Metadata={MARK: step.sha},
+    )
+    etag = got_put.get("ETag", "").strip('"') or md5.hexdigest()
+    return Entry(step.sha, etag, len(data), step.headers), len(data)
+
+
+def _delete(remote: Remote, rels: list[str]) -> tuple[set[str], list[tuple[str, str]]]:
+    """DeleteObjects, 1,000 keys a request: the paths deleted, and the failures."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    target, deleted, failed = remote.target, set(), []
+    for at in range(0, len(rels), 1000):
+        batch = rels[at : at + 1000]
+        try:
+            got = remote.client.delete_objects(
+                Bucket=target.bucket,
+                Delete={"Objects": [{"Key": target.key(rel)} for rel in batch], "Quiet": True},
+            )
+        except (BotoCoreError, ClientError) as exc:
+            failed.append((batch[0], describe(exc, remote.client)))
+            break
+        errors = {
+            e.get("Key", ""): e.get("Message", e.get("Code", "")) for e in got.get("Errors", [])
+        }
+        for rel in batch:
+            message = errors.get(target.key(rel))
+            if message is None:
+                deleted.add(rel)
+            else:
+                failed.append((rel, f"cannot delete: {message}"))
+    return deleted, failed

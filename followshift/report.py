@@ -63,6 +63,8 @@ def report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: boo
         click.echo(f"timings: {timings}; {result.rendered} files rendered{processes}", err=True)
     if quiet:
         return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(summary(result, options), err=True)
 
 

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from followshift.config.pause import PauseError
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse, team_names
+from followshift.desk.blurring import editor, read_form, words
 from followshift.desk.edits import PostFile, rewrite
 from followshift.desk.pauses import pause_shift, resume_shift
 from followshift.desk.records import Invite, Submission
@@ -69,7 +70,11 @@ def edit_form(sub_id: int) -> str:
     _, sub = _submission(sub_id)
     shared = desk()
     item = show(shared.content, sub, allowed_numbers(shared.content), shared.lang)
-    return page("edit.html", item=item, teams=team_names())
+    try:
+        blurs = {photo.index: photo for photo in editor(post_file(shared.content, sub))}
+    except DeskError:  # the file is gone: the page says so
+        blurs = {}
+    return page("edit.html", item=item, teams=team_names(), blurs=blurs, bw=words())
 
 
 @pages.post("/post/<int:sub_id>/<action>")
@@ -92,6 +97,8 @@ def decide(sub_id: int, action: str) -> ResponseReturnValue:
             return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
         return redirect(url_for("comms.queue"), 303)
     flash(message)
+    if action == "edit" and request.form.get("face"):  # one face blurred: look at the result
+        return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
     return redirect(url_for("comms.queue") + f"#post-{sub.id}", 303)
 
 
@@ -146,17 +153,20 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
         }
         if any(not alt for alt in alts.values()):
             raise DeskError(say(lang, "need_alt", n=[a for a in alts.values()].index("") + 1))
+        photos = editor(post)
+        blur = read_form(form, photos, form.get("face"))
         changed = [
             what
             for what, old, new in (
                 ("title", shown.title, title),
                 ("text", shown.body, body),
                 ("alt", [a for _, a in shown.photos], list(alts.values())),
+                ("blur", {p.name: [list(r) for r in p.regions] for p in photos}, blur),
             )
             if old != new
         ]
         if changed:
-            rewrite(post, title=title, body=body, alts=alts)
+            rewrite(post, title=title, body=body, alts=alts, blur=blur)
             log("edit", ", ".join(changed))
         if form.get("then") == "approve":
             return _act("approve", invite, sub, post_file(shared.content, sub), note)

@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from followshift.config.shift import ShiftConfig
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.blurring import faces_left, words
 from followshift.desk.records import Invite
 from followshift.desk.review import review_mode, shift_configs, site_settings
 from followshift.desk.store import now_utc
@@ -118,6 +119,8 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
         error=error,
         mine=mine,
         max_photos=MAX_PHOTOS,
+        bw=words(),
+        faces_left=faces_left(mine),
     )
     return html, status
 

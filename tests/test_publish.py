@@ -303,3 +303,51 @@ def test_a_pending_object_left_behind_is_checked_and_then_removed(
     assert sent == []  # nothing of the site sent again
     assert PENDING_KEY not in bucket_files(seaweed, bucket)
     assert published(seaweed, bucket) == site_contents(root / "site")
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_the_listing_in_ranges_finds_every_object_the_manifest_does_not_know(
+    tmp_path: Path,
+    run: Run,
+    seaweed: Seaweed,
+    proxy: Proxy,
+    bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+    split: bool,
+) -> None:
+    """The listing split at the manifest's keys (ranges of 3 here, listed at once) sees the
+    same objects as one walk: also objects before the first, between and after the last key
+    the manifest knows, and changed ones."""
+    from followshift.publish import remote
+    from followshift.publish.bucket import Publisher
+    from followshift.publish.target import parse_target
+
+    monkeypatch.setattr(remote, "SPAN", 3)
+    monkeypatch.setattr(remote, "SLACK", 1)
+    monkeypatch.setattr(remote.Remote, "split", split)
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    client = seaweed.client(proxy.endpoint)
+    publisher = Publisher(parse_target(f"s3://{bucket}/p"), client=client)
+    assert publisher.apply(publisher.plan(root / "site")).ok
+    known = sorted(publisher.remote.view().entries)
+    extra = ["!first", known[1] + "-between", known[4] + "x", known[-1] + "~last", "~"]
+    for rel in extra:
+        client.put_object(Bucket=bucket, Key="p/" + rel, Body=b"not followshift's")
+    client.put_object(Bucket=bucket, Key="p/" + known[5], Body=b"changed by someone")
+    client.put_object(Bucket=bucket, Key="outside", Body=b"not under the prefix")
+    proxy.clear()
+
+    view = publisher.remote.view()
+
+    walk = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="p/")
+    every = {
+        o["Key"][2:]: (o["ETag"].strip('"'), o["Size"])
+        for page in walk
+        for o in page.get("Contents", [])
+        if not o["Key"].startswith("p/" + STATE_FOLDER)
+    }
+    assert {rel: (seen.etag, seen.size) for rel, seen in view.listing.items()} == every
+    assert set(extra) <= set(view.listing) and len(known) > 6
+    lists = [r for r in proxy.requests if r.method == "GET" and r.query]
+    assert (len(lists) > len(known) // 3) == split  # a request a range, or one walk

@@ -19,6 +19,7 @@ from .cache import entry_dir, key_for_bytes, write_atomic, write_info
 from .colour import to_srgb
 from .decode import load_upright
 from .model import ImageError, ImageSettings, PhotoResult, Region, VariantFile
+from .share_crop import RATIO, output_size, window
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,10 @@ def plan(upright_width: int, settings: ImageSettings) -> tuple[list[int], int]:
 
 def _largest_output(upright_w: int, upright_h: int, settings: ImageSettings) -> int:
     widths, og = plan(upright_w, settings)
-    return max(*widths, og)
+    # The share image is cut from a 1.91:1 window: a panorama's is narrower than the photo,
+    # so the photo must be decoded that much wider for the window to be og_width wide.
+    wider = max(1.0, upright_w / max(1, upright_h) / RATIO)
+    return max(*widths, min(upright_w, round(og * wider)))
 
 
 def _encode(im: Image.Image, fmt: str, quality: int) -> bytes:
@@ -75,14 +79,19 @@ def render(
     rgb = to_srgb(decoded)
     # Blur at (near) full resolution, before any resizing, so no variant ever holds a
     # sharper copy of the region than the others.
-    obliterate(rgb, scale_regions(blur, full, rgb.size))
+    blurred = scale_regions(blur, full, rgb.size)
+    obliterate(rgb, blurred)
+    # The share image: a 1.91:1 window of the blurred pixels (share_crop.py).
+    og_box = window(rgb.size, blurred)
+    og_size = output_size(og_box, full[0] / rgb.size[0], settings.og_width)
+    og_image = rgb.crop(og_box).resize(og_size, _RESAMPLE)
 
-    widths, og_width = plan(full[0], settings)
+    widths, _ = plan(full[0], settings)
 
     def size_for(width: int) -> tuple[int, int]:
         return width, max(1, round(width * full[1] / full[0]))
 
-    targets = sorted({*widths, og_width}, reverse=True)
+    targets = sorted(widths, reverse=True)
     top_size = size_for(targets[0])
     # Only ever encode plain images made here, never the decoder's object with its
     # format-specific attributes (EXIF, APP segments) still attached.
@@ -104,16 +113,15 @@ def render(
             path = directory / f"{width}.{suffix}"
             write_atomic(path, data_out)
             variants.append(VariantFile(*size_for(width), fmt, path))
-    og_bytes = jpegs.get(og_width) or _encode(resized[og_width], "jpeg", settings.quality)
     og_path = directory / "og.jpg"
-    write_atomic(og_path, og_bytes)
+    write_atomic(og_path, _encode(og_image, "jpeg", settings.quality))
 
     result = PhotoResult(
         key=key,
         width=widths[-1],
         height=size_for(widths[-1])[1],
         variants=tuple(variants),  # already sorted by (format, width): "jpeg" < "webp"
-        og=VariantFile(*size_for(og_width), "jpeg", og_path),
+        og=VariantFile(*og_size, "jpeg", og_path),
     )
     write_info(directory, result, full[0] * full[1])
     return result

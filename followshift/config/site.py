@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followshift.clean import echo, find_control
+from followshift.config.embed import EmbedConfig, load_embed
 from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
 from followshift.photos.model import ImageSettings
@@ -56,6 +57,7 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
     publish: PublishConfig = field(default_factory=PublishConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)  # who may frame <shift>/embed/
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -261,11 +263,12 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
                 data.line_of("images"),
             )
     publish = _publish(path, data, diagnostics)
+    embed = load_embed(path, data, diagnostics)
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images, publish=publish, lines=dict(data.lines))
+    return SiteConfig(**values, images=images, publish=publish, embed=embed, lines=dict(data.lines))
 
 
 def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConfig:
@@ -299,11 +302,11 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = sorted([*schema, "images", "publish"] if where == "site.yaml" else schema)
+    known = sorted([*schema, "images", "publish", "embed"] if where == "site.yaml" else schema)
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
         check = schema.get(key)
-        if check is None:  # images, publish (read by the caller), or unknown (reported above)
+        if check is None:  # images, publish, embed (read by the caller), or unknown (above)
             continue
         try:
             values[key] = check(raw)

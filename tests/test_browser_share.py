@@ -286,6 +286,31 @@ def test_more_posts_than_live_json_holds_while_away_are_offered_as_a_reload_neve
     reader.assert_clean()
 
 
+def test_a_team_page_on_a_busy_shift_still_gets_its_new_posts_at_once(
+    stage: Stage, tmp_path: Path, run: Run, open_page: Opener
+) -> None:
+    """The other teams posted more than live.json holds since this team's newest post: the
+    page is not behind (it was built after them), so its team's next post is inserted."""
+    busy = {
+        post_file(
+            "neder-betuwe", f"2050-ronde-{n:02d}"
+        ): f'---\ntime: "20:50:{n:02d}"\n---\nRonde.\n'
+        for n in range(25)
+    }
+    site = live_site(stage, tmp_path, run, busy)
+    reader = open_page(site.url("zevenaar/"))
+    before = reader.ids()
+    reader.wait_polls(1)
+
+    site.write(NEW_POST, "Een korte achtervolging door het centrum.\n")
+    site.build(LATER)
+
+    reader.wait("id => !!document.getElementById(id)", NEW_ID)
+    assert reader.ids() == [NEW_ID, *before]
+    assert reader.page.locator(".live-bar").is_hidden()
+    reader.assert_clean()
+
+
 # -- embed -----------------------------------------------------------------------------------------
 
 

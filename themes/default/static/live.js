@@ -29,6 +29,10 @@
   // The newest post time of the shift this page has seen (on the page or in a live.json): a
   // live.json whose window starts later may have left out posts the page never got.
   let seen = Math.max(-Infinity, ...articles().map((a) => time(a.dataset.time)));
+  // A team page shows only its team's posts; the shift's last update when it was built says
+  // how far the whole shift had come (partials/live_tools.html).
+  const built = document.getElementById("live-notify");
+  if (built && built.dataset.updated) seen = Math.max(seen, time(built.dataset.updated));
   let behind = false; // then the button reloads the page instead of inserting
   let notify = { on: false, arrived() {}, end() {} }; // notifications(), below
   let etag = ""; // the validator of the live.json last applied, when the host sends one

@@ -236,8 +236,9 @@ def test_a_hidden_tab_with_notifications_on_polls_less_often_than_a_visible_one(
     start = len(reader.polls)
     page.wait_for_timeout(12 * POLL_MS)
     hidden = len(reader.polls) - start
-    # Every POLL_MS ± 20 % while visible (about 12), six times less often while hidden (2).
-    assert visible >= 8 and 1 <= hidden <= 3, (visible, hidden)
+    # Every POLL_MS ± 20 % while visible (about 12; fewer on a busy machine), six times less
+    # often while hidden (about 2), never not at all.
+    assert visible >= 6 and 1 <= hidden <= 3, (visible, hidden)
     reader.assert_clean()
 
 

@@ -22,6 +22,8 @@ POST_SUFFIXES = frozenset({".md", ".markdown"})
 # no id can have. tests/test_faults_reading.py keeps the list true to what a build writes.
 SITE_FOLDERS = frozenset({"assets", "media", "teams"})
 TIMELINE_FOLDERS = frozenset({"page"})
+# A shift's embed page (<shift>/embed/, render/producers/embed.py), beside its team folders.
+SHIFT_FOLDERS = TIMELINE_FOLDERS | {"embed"}
 
 
 def slugify(name: str) -> str:

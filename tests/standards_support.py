@@ -44,6 +44,9 @@ CSP = (
     "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+# The embed pages' (<shift>/embed/): the same, framed only by the sites of `embed: allow`.
+EMBED_ORIGIN = "https://www.politie.nl"
+EMBED_CSP = CSP.replace("frame-ancestors 'none'", f"frame-ancestors {EMBED_ORIGIN}")
 
 # -- the fixture site ---------------------------------------------------------------------------
 
@@ -65,6 +68,8 @@ title: Volgdienst Oost
 base_url: https://volgdienst.example.nl/
 language: {LANGUAGE}
 description: Kijk live mee met agenten in Oost-Nederland.
+embed:
+  allow: ["{EMBED_ORIGIN}"]
 """
 
 _TEAMS_YAML = """\
@@ -146,6 +151,7 @@ PAGES: dict[str, str] = {
     "team-in-shift": f"/{SHIFT}/zevenaar/",
     "post-gallery": f"/{SHIFT}/zevenaar/1915-weekmarkt/",
     "team": "/teams/zevenaar/",
+    "embed": f"/{SHIFT}/embed/",
     "404": "/no-such-page/",  # the server answers 404 with 404.html, as hosts are set up to
 }
 

@@ -138,8 +138,11 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stage]:
     base = tmp_path_factory.mktemp("live-server")
     link = base / "site"
     link.symlink_to(base, target_is_directory=True)
-    rules = header_rules(headers_file())  # the shipped _headers, as a host sends them
-    with serve_folder(link, lambda path: headers_for(rules, path)) as server:
+    # The built site's own _headers (rendered from the theme's), read at each request, as a
+    # host sends them.
+    with serve_folder(
+        link, lambda path: headers_for(header_rules(headers_file(link)), path)
+    ) as server:
         yield Stage(server, link)
 
 

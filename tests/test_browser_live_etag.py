@@ -52,7 +52,7 @@ def served(tmp_path: Path, run: Run) -> Iterator[tuple[str, list[int], Path]]:
     root = make_site(tmp_path, site_files())
     outcome = run(["build", "--now", DURING], root)
     assert outcome.exit_code == 0, outcome.stderr
-    rules = header_rules(headers_file())
+    rules = header_rules(headers_file(root / "site"))
     statuses: list[int] = []
     handler = type(
         "Handler",

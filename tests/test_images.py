@@ -327,7 +327,8 @@ def test_phone_photo_gets_every_width(tmp_path: Path) -> None:
         ("webp", 1600, 1200),
     ]
     assert (result.width, result.height) == (1600, 1200)
-    assert (result.og.width, result.og.height, result.og.format) == (1200, 900, "jpeg")
+    # The share image is a 1.91:1 window of the photo (photos/share_crop.py).
+    assert (result.og.width, result.og.height, result.og.format) == (1200, 628, "jpeg")
     assert [p.name for p in published(result)][-1] == "og.jpg"
     for v in (*result.variants, result.og):
         with Image.open(v.path) as im:
@@ -340,7 +341,7 @@ def test_widths_above_the_source_are_dropped(tmp_path: Path) -> None:
     noise((600, 400), block=4).save(source)
     result = process_one(tmp_path, source, ImageSettings())
     assert sorted({v.width for v in result.variants}) == [480]
-    assert (result.og.width, result.og.height) == (600, 400)
+    assert (result.og.width, result.og.height) == (600, 314)  # never enlarged, 1.91:1
 
 
 def test_source_narrower_than_every_width_is_published_at_its_own_width(tmp_path: Path) -> None:

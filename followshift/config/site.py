@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followshift.clean import echo, find_control
+from followshift.config.embed import EmbedConfig, load_embed
 from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
 from followshift.photos.model import ImageSettings
@@ -59,6 +60,7 @@ class SiteConfig:
     # privacy: {allowed_numbers: [...]}: phone numbers a post may name without a warning
     # (docs/privacy.md), as written; followshift/privacy/text.py compares them digit by digit.
     allowed_numbers: tuple[str, ...] = ()
+    embed: EmbedConfig = field(default_factory=EmbedConfig)  # who may frame <shift>/embed/
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -265,11 +267,14 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
             )
     privacy = _privacy(path, data, diagnostics) if "privacy" in data else {}
     publish = _publish(path, data, diagnostics)
+    embed = load_embed(path, data, diagnostics)
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images, publish=publish, **privacy, lines=dict(data.lines))
+    return SiteConfig(
+        **values, images=images, publish=publish, embed=embed, **privacy, lines=dict(data.lines)
+    )
 
 
 def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConfig:
@@ -328,11 +333,13 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = sorted([*schema, "images", "publish", "privacy"] if where == "site.yaml" else schema)
+    known = sorted(
+        [*schema, "images", "publish", "privacy", "embed"] if where == "site.yaml" else schema
+    )
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
         check = schema.get(key)
-        if check is None:  # images, publish, privacy (the caller reads them) or unknown
+        if check is None:  # images, publish, privacy, embed (read by the caller), or unknown
             continue
         try:
             values[key] = check(raw)

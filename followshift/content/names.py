@@ -9,7 +9,7 @@ the message of an error of that file or folder, or None.
 
 from __future__ import annotations
 
-from followshift.naming import SITE_FOLDERS, TIMELINE_FOLDERS, slugify
+from followshift.naming import SHIFT_FOLDERS, SITE_FOLDERS, TIMELINE_FOLDERS, slugify
 
 
 def shift_folder_problem(name: str) -> str | None:
@@ -29,7 +29,7 @@ def team_folder_problem(name: str) -> str | None:
             f"team folder name is its id: use lowercase letters, digits and hyphens, "
             f"e.g. '{team_id or 'wijkteam-centrum'}'"
         )
-    return _taken("team folder", team_id, TIMELINE_FOLDERS)
+    return _taken("team folder", team_id, SHIFT_FOLDERS)
 
 
 def file_name_problem(stem: str, suffix: str) -> str | None:

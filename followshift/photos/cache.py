@@ -21,7 +21,7 @@ from .model import ImageSettings, PhotoResult, Region, VariantFile
 
 # Bump whenever the pixels or encoding of the published files change, so that every
 # cached entry is rebuilt.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: the share image is a 1.91:1 window (share_crop.py)
 
 INFO_NAME = "info.json"
 _CHUNK = 1 << 20

@@ -27,6 +27,7 @@ from .cache import (
 from .colour import to_srgb
 from .decode import load_upright
 from .model import ImageError, ImageSettings, PhotoResult, Region, VariantFile
+from .share_crop import RATIO, output_size, window
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ def plan(upright_width: int, settings: ImageSettings) -> tuple[list[int], int]:
 
 def _largest_output(upright_w: int, upright_h: int, settings: ImageSettings) -> int:
     widths, og = plan(upright_w, settings)
-    return max(*widths, og)
+    # The share image is cut from a 1.91:1 window: a panorama's is narrower than the photo,
+    # so the photo must be decoded that much wider for the window to be og_width wide.
+    wider = max(1.0, upright_w / max(1, upright_h) / RATIO)
+    return max(*widths, min(upright_w, round(og * wider)))
 
 
 def _encode(im: Image.Image, fmt: str, quality: int) -> bytes:
@@ -77,9 +81,10 @@ def _size_for(width: int, full: tuple[int, int]) -> tuple[int, int]:
 
 def published_pixels(
     data: bytes, blur: tuple[Region, ...], settings: ImageSettings, faces_cache: Path | None
-) -> tuple[dict[int, Image.Image], list[int], int, tuple[int, int]]:
-    """The blurred, resized pixels of every published width and the og:image width, the
-    published widths, the og width and the upright size of the original.
+) -> tuple[dict[int, Image.Image], list[int], Image.Image, tuple[int, int]]:
+    """The blurred, resized pixels of every published width, the published widths, the
+    share image (og:image, a 1.91:1 window of the blurred pixels) and the upright size of the
+    original.
 
     The one way published pixels are made: `render` encodes them, the desk's preview shows
     them. With `faces_cache`, the faces are detected (before anything is blurred) into it."""
@@ -91,10 +96,15 @@ def published_pixels(
         remember_faces(data, rgb, full, faces_cache)
     # Blur at (near) full resolution, before any resizing, so no variant ever holds a
     # sharper copy of the region than the others.
-    obliterate(rgb, scale_regions(blur, full, rgb.size))
+    blurred = scale_regions(blur, full, rgb.size)
+    obliterate(rgb, blurred)
+    # The share image: a 1.91:1 window of the blurred pixels (share_crop.py).
+    og_box = window(rgb.size, blurred)
+    og_size = output_size(og_box, full[0] / rgb.size[0], settings.og_width)
+    og_image = rgb.crop(og_box).resize(og_size, _RESAMPLE)
 
-    widths, og_width = plan(full[0], settings)
-    targets = sorted({*widths, og_width}, reverse=True)
+    widths, _ = plan(full[0], settings)
+    targets = sorted(widths, reverse=True)
     top_size = _size_for(targets[0], full)
     # Only ever encode plain images made here, never the decoder's object with its
     # format-specific attributes (EXIF, APP segments) still attached.
@@ -105,7 +115,7 @@ def published_pixels(
     resized = {
         w: top if w == targets[0] else top.resize(_size_for(w, full), _RESAMPLE) for w in targets
     }
-    return resized, widths, og_width, full
+    return resized, widths, og_image, full
 
 
 def preview(
@@ -131,7 +141,7 @@ def render(
     # The key comes from the very bytes that get decoded, so a file edited while the build
     # runs can never end up cached under the key of its previous content.
     key = key_for_bytes(data, blur, settings)
-    resized, widths, og_width, full = published_pixels(
+    resized, widths, og_image, full = published_pixels(
         data, blur, settings, cache if faces else None
     )
 
@@ -140,26 +150,22 @@ def render(
 
     directory = entry_dir(cache, key)
     directory.mkdir(parents=True, exist_ok=True)
-    jpegs: dict[int, bytes] = {}
     variants = []
     for fmt, suffix in (("jpeg", "jpg"), ("webp", "webp")):
         for width in widths:
             data_out = _encode(resized[width], fmt, settings.quality)
-            if fmt == "jpeg":
-                jpegs[width] = data_out
             path = directory / f"{width}.{suffix}"
             write_atomic(path, data_out)
             variants.append(VariantFile(*size_for(width), fmt, path))
-    og_bytes = jpegs.get(og_width) or _encode(resized[og_width], "jpeg", settings.quality)
     og_path = directory / "og.jpg"
-    write_atomic(og_path, og_bytes)
+    write_atomic(og_path, _encode(og_image, "jpeg", settings.quality))
 
     result = PhotoResult(
         key=key,
         width=widths[-1],
         height=size_for(widths[-1])[1],
         variants=tuple(variants),  # already sorted by (format, width): "jpeg" < "webp"
-        og=VariantFile(*size_for(og_width), "jpeg", og_path),
+        og=VariantFile(*og_image.size, "jpeg", og_path),
     )
     write_info(directory, result, full[0] * full[1])
     return result

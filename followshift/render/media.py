@@ -28,7 +28,8 @@ class PhotoView(Digested):
     jpeg: tuple[tuple[str, int], ...]
     src: str  # a middle-sized JPEG for browsers without srcset
     full: str  # the largest JPEG: what a tap on the photo opens
-    og: str
+    og: str  # the share image: a 1.91:1 window of the photo (photos/share_crop.py)
+    og_size: tuple[int, int]
 
     def srcset(self, fmt: str, root: str) -> str:
         """`srcset` with URLs relative to the page (`root` leads back to the site root)."""
@@ -50,6 +51,7 @@ def photo_view(alt: str, result: PhotoResult) -> PhotoView:
         src=media_path(result, middle),
         full=media_path(result, jpegs[-1]),
         og=media_path(result, result.og, og=True),
+        og_size=(result.og.width, result.og.height),
     )
 
 

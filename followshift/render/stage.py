@@ -24,7 +24,9 @@ from followshift.render.memo import Group, PageMemo
 from followshift.render.producers import (
     OutputFile,
     assets,
+    embed,
     feeds,
+    headers,
     live,
     pages,
     sitemap,
@@ -149,6 +151,8 @@ def outputs(
     if shares is None:
         yield from pages.files(ctx)
     yield from sitemap.files(ctx)
+    yield from headers.files(ctx)
+    yield from embed.files(ctx)
     yield from live.files(ctx)
     yield from feeds.files(ctx)
     yield from withdrawn.files(ctx)

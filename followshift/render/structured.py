@@ -65,7 +65,7 @@ class ListingLike(Protocol):
 class ShareImage:
     url: str  # absolute
     alt: str
-    width: int | None = None  # known for the default image only
+    width: int | None = None
     height: int | None = None
 
 
@@ -361,7 +361,9 @@ class Structured:
     def _post_image(self, post: PostView) -> ShareImage:
         photo = post.photos[0]
         return ShareImage(
-            self.base + photo.og, photo_alt(photo, post, self.gettext, self.formatter)
+            self.base + photo.og,
+            photo_alt(photo, post, self.gettext, self.formatter),
+            *photo.og_size,
         )
 
     @cached_property

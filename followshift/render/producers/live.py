@@ -7,7 +7,12 @@ resolves them against the JSON's URL, so they work on the team pages one folder 
 
 Removed posts are implied: a post on the page that is at least as new as `since` and not in
 `posts` was retracted. `poll` is the suggested interval in seconds, 0 once the shift is not
-live, which stops polling.
+live, which stops polling. A page whose newest post is older than `since` may lack posts that
+fell out of the window: the script then offers a reload instead of inserting (docs/live.md).
+
+Every reader fetches this file every `poll` seconds, so it holds only what an open page needs:
+20 posts (a busy megavolgdienst posts about 10 a minute; a reader polling every 10 s needs one
+or two), compact JSON, `pinned` only when true (the notifications of live.js).
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from followshift.render.memo import REUSED
 from followshift.render.producers import OutputFile
 from followshift.render.views import ShiftView
 
-LIVE_WINDOW = 50
-POLL_SECONDS = 20
+LIVE_WINDOW = 20
+POLL_SECONDS = 10
 
 
 def files(ctx: RenderContext) -> Iterator[OutputFile]:
@@ -44,15 +49,16 @@ def live_json(ctx: RenderContext, shift: ShiftView) -> bytes:
     posts = []
     for post in window:
         html = str(ctx.article(post, "h3", "../"))
-        posts.append(
-            {
-                "id": post.anchor,
-                "team": post.team.id,
-                "time": ctx.formatter.iso(post.time),
-                "modified": ctx.formatter.iso(post.modified),
-                "html": html.strip(),
-            }
-        )
+        entry: dict[str, object] = {
+            "id": post.anchor,
+            "team": post.team.id,
+            "time": ctx.formatter.iso(post.time),
+            "modified": ctx.formatter.iso(post.modified),
+        }
+        if post.pinned:
+            entry["pinned"] = True
+        entry["html"] = html.strip()
+        posts.append(entry)
     doc = {
         "version": 1,
         "shift": shift.id,
@@ -63,4 +69,6 @@ def live_json(ctx: RenderContext, shift: ShiftView) -> bytes:
         "count": shift.post_count,
         "posts": posts,
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # Compact: read by a script, never by a person (the HTML inside is most of the bytes).
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")

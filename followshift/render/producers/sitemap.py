@@ -1,4 +1,4 @@
-"""sitemap.xml (with lastmod), robots.txt and `_headers`: the files hosts and crawlers read."""
+"""sitemap.xml (with lastmod) and robots.txt: the files crawlers read (`_headers`: headers.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ def files(ctx: RenderContext) -> Iterator[OutputFile]:
     reuse = ctx.memo.reuse("sitemap.xml", ctx.memo.key("sitemap.xml", inputs))
     yield "sitemap.xml", REUSED if reuse else sitemap(ctx)
     yield "robots.txt", robots(ctx)
-    # Headers and cache rules for static hosts that read a _headers file (docs/hosting.md).
-    yield "_headers", ctx.templates.render("_headers", {}).encode("utf-8")
 
 
 def sitemap(ctx: RenderContext) -> bytes:

@@ -1,7 +1,9 @@
 /* followshift live updates (docs/live.md). The page is complete without this file: while a live
  * shift's tab is visible it polls live.json, holds new posts behind an "N new posts" button,
- * updates corrected posts, drops retracted ones and keeps what the reader reads in place.
- * Every string it shows comes from the timeline's data-msg-* attributes (translated). */
+ * updates corrected posts, drops retracted ones and keeps what the reader reads in place. A
+ * reader who turns notifications on ("Meldingen aan", the page's #live-notify template) gets a
+ * browser notification for each new highlight, also while the tab is hidden (then it polls
+ * 6 times less often). Every string it shows comes from the page's data-msg-* attributes. */
 (() => {
   "use strict";
   const timeline = document.querySelector(".timeline[data-live]");
@@ -21,8 +23,18 @@
   const articles = () => Array.from(timeline.children).filter((el) => el.matches("article.post"));
   const count = (n) => (n === 1 ? data.msgOne : (data.msgMany || "").replace("{n}", n)) || "";
 
-  let interval = typeof hook === "number" ? hook : 20000;
+  const HIDDEN = 6; // a hidden tab with notifications on polls 6 times less often
+  let interval = typeof hook === "number" ? hook : 10000;
   let failures = 0, timer = 0, busy = false, stopped = false;
+  // The newest post time of the shift this page has seen (on the page or in a live.json): a
+  // live.json whose window starts later may have left out posts the page never got.
+  let seen = Math.max(-Infinity, ...articles().map((a) => time(a.dataset.time)));
+  // A team page shows only its team's posts; the shift's last update when it was built says
+  // how far the whole shift had come (partials/live_tools.html).
+  const built = document.getElementById("live-notify");
+  if (built && built.dataset.updated) seen = Math.max(seen, time(built.dataset.updated));
+  let behind = false; // then the button reloads the page instead of inserting
+  let notify = { on: false, arrived() {}, end() {} }; // notifications(), below
   let etag = ""; // the validator of the live.json last applied, when the host sends one
   let held = []; // posts of the last live.json that belong here but are not shown yet
   let announced = 0; // how many of them the reader has been told about
@@ -50,16 +62,19 @@
     document.title = held.length ? `(${held.length}) ${baseTitle}` : baseTitle;
   }
 
-  // -- polling: only while visible, ±20 % jitter, exponential back-off up to 5 min
+  // -- polling: while visible (hidden: only with notifications on, HIDDEN times slower),
+  // ±20 % jitter, exponential back-off up to 5 min after errors
+  const visible = () => document.visibilityState === "visible";
+  const wanted = () => !stopped && (visible() || notify.on);
   function schedule(ms) {
     clearTimeout(timer);
-    if (!stopped && document.visibilityState === "visible") {
-      timer = setTimeout(poll, ms * (0.8 + Math.random() * 0.4));
+    if (wanted()) {
+      timer = setTimeout(poll, ms * (visible() ? 1 : HIDDEN) * (0.8 + Math.random() * 0.4));
     }
   }
   async function poll() {
     clearTimeout(timer);
-    if (busy || stopped || document.visibilityState !== "visible") return;
+    if (busy || !wanted()) return;
     busy = true;
     let wait = interval;
     try {
@@ -96,12 +111,14 @@
     schedule(wait);
   }
   function onVisibility() {
-    if (document.visibilityState === "visible") poll(); else clearTimeout(timer);
+    if (visible()) poll(); else schedule(interval);
   }
   function stop(state) {
     stopped = true;
     clearTimeout(timer);
     document.removeEventListener("visibilitychange", onVisibility);
+    window.removeEventListener("online", onVisibility);
+    notify.end();
     preserving(() => ages(true)); // relative times would go stale
     if (state === "ended") say([data.msgEnded]);
   }
@@ -115,6 +132,10 @@
     const since = doc.since ? time(doc.since) : Infinity;
     // A post at exactly `since` may be just outside the window, unless it holds every post.
     const whole = doc.count <= doc.posts.length;
+    // Posts between the newest one seen and the window's start were never in a live.json this
+    // page got (a tab hidden for long, polls that failed): offer a reload rather than a hole.
+    if (!whole && since > seen && seen > -Infinity) behind = true;
+    for (const p of doc.posts) seen = Math.max(seen, time(p.time));
     let changed = 0, removed = 0;
     preserving(() => {
       for (const a of shown) {
@@ -133,8 +154,9 @@
     const ids = new Set(shown.map((a) => a.id));
     const oldest = shown.length ? Math.min(...shown.map((a) => time(a.dataset.time))) : -Infinity;
     held = "partial" in data ? [] : posts.filter((p) => !ids.has(p.id) && time(p.time) >= oldest);
+    notify.arrived(posts);
     const notes = [];
-    if (held.length && newestFirst && timeline.getBoundingClientRect().top >= 0) {
+    if (held.length && !behind && newestFirst && timeline.getBoundingClientRect().top >= 0) {
       notes.push(count(insert(held.splice(0)).length)); // the reader is at the top: show them
     } else if (held.length > announced) {
       notes.push(count(held.length));
@@ -145,6 +167,11 @@
   }
 
   button.addEventListener("click", () => {
+    if (behind) { // the page lacks posts live.json no longer holds: load it again, at the top
+      if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+      window.location.reload();
+      return;
+    }
     const added = insert(held.splice(0));
     const first = added[newestFirst ? added.length - 1 : 0];
     announced = 0;
@@ -254,7 +281,79 @@
     }
   }
 
+  // -- notifications of new highlights, while the tab is open (nothing leaves the browser)
+  function notifications() {
+    const template = document.getElementById("live-notify");
+    const api = window.Notification;
+    const off = { on: false, arrived() {}, end() {} };
+    if (!template || !api || !template.content || !api.requestPermission) return off;
+    const msg = template.dataset;
+    const bodyOf = (el, selector) => ((el && el.querySelector(selector)) || {}).textContent || "";
+    const place = template.content.firstElementChild.cloneNode(true);
+    const toggle = place.querySelector("button");
+    const known = new Set(articles().filter((a) => a.matches(".is-pinned")).map((a) => a.id));
+    // The first live.json also holds posts older than the page (on a team page or an oldest-
+    // first page, posts that are simply elsewhere): only those newer than it are news.
+    const loaded = seen;
+    let first = true;
+    let key = "";
+    try { key = `followshift-notify:${source.pathname}`; } catch (e) { /* no URL */ }
+    const self = {
+      on: false,
+      set(on, words) {
+        self.on = on;
+        toggle.setAttribute("aria-pressed", String(on));
+        try { if (on) localStorage.setItem(key, "1"); else localStorage.removeItem(key); } catch (e) {
+          // storage blocked: remembered until the page closes
+        }
+        if (words) say([words]);
+        schedule(interval);
+      },
+      /** Shows a notification for each post that is a highlight and was not one before. */
+      arrived(posts) {
+        const was = first;
+        first = false;
+        for (const p of posts) {
+          if (!p.pinned || known.has(p.id)) continue;
+          known.add(p.id);
+          if (was && time(p.time) <= loaded) continue;
+          if (!self.on || api.permission !== "granted") continue;
+          if (visible() && document.hasFocus()) continue; // the reader is looking at it
+          const article = build(p);
+          const title = bodyOf(article, ".post-title").trim();
+          const body = bodyOf(article, ".post-body").trim().replace(/\s+/g, " ");
+          try {
+            const shown = new api(`${msg.msgTitle}: ${title}`,
+              { body: body.length > 160 ? `${body.slice(0, 159)}…` : body, tag: p.id, lang });
+            shown.onclick = () => {
+              window.focus();
+              const el = document.getElementById(p.id);
+              if (el) el.scrollIntoView({ block: "start" }); else if (!bar.hidden) button.click();
+              shown.close();
+            };
+          } catch (e) {
+            // Android Chrome has no `new Notification()` (only a service worker's): no push,
+            // so no notification there; the page itself still updates.
+          }
+        }
+      },
+      end() { place.remove(); },
+    };
+    toggle.addEventListener("click", async () => {
+      if (self.on) { self.set(false, msg.msgOff); return; }
+      const answer = api.permission === "granted" ? "granted" : await api.requestPermission();
+      if (answer === "granted") self.set(true, msg.msgOn); else self.set(false, msg.msgDenied);
+    });
+    (newestFirst ? bar : timeline).before(place);
+    let remembered = false;
+    try { remembered = localStorage.getItem(key) === "1"; } catch (e) { /* storage blocked */ }
+    if (remembered && api.permission === "granted") self.set(true);
+    return self;
+  }
+  notify = notifications();
+
   document.addEventListener("visibilitychange", onVisibility);
+  window.addEventListener("online", onVisibility); // back on the network: poll at once
   preserving(() => ages(false));
   schedule(typeof hook === "number" ? hook : 1500); // soon: a cached page may be a minute old
 })();

@@ -20,7 +20,7 @@ from publish_support import Proxy, Request, Seaweed
 from test_watch import Process, drop, published, site_contents, start, start_watch, write
 
 from followshift.publish.model import MANIFEST_NAME
-from followshift.publish.remote import MANIFEST_KEY
+from followshift.publish.remote import MANIFEST_KEY, STATE_FOLDER
 
 __all__ = ["start"]  # the fixture, used by name
 
@@ -40,13 +40,14 @@ def aws(seaweed: Seaweed, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def bucket_files(seaweed: Seaweed, bucket: str) -> dict[str, bytes]:
-    """The objects under PREFIX but followshift's own manifest, with their bytes."""
+    """The objects under PREFIX but followshift's own state (the manifest, and the pending
+    object a running publish writes and removes), with their bytes."""
     client = seaweed.client()
     out = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=PREFIX):
         for obj in page.get("Contents", []):
             rel = obj["Key"][len(PREFIX) :]
-            if rel != MANIFEST_KEY:
+            if rel != MANIFEST_KEY and not rel.startswith(STATE_FOLDER):
                 out[rel] = client.get_object(Bucket=bucket, Key=obj["Key"])["Body"].read()
     return out
 

@@ -5,6 +5,7 @@ a clear answer and changes nothing."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -336,6 +337,10 @@ def test_return_withdraw_edit_and_pin_are_on_the_record(content: Path, officer: 
     assert "status: withdrawn" in text and "Tweede versie." in text and 'title: "Nieuw"' in text
     assert "pinned: true" in text
     log = [(e.action, e.detail) for e in Store.beside(content).audit()][-5:]
+    # An edit's detail also names the file's sha256 before and after (issue 18 review).
+    edit = re.fullmatch(r"(title, text); sha256 [0-9a-f]{64} -> [0-9a-f]{64}", log[2][1] or "")
+    assert edit is not None
+    log[2] = (log[2][0], edit[1])
     assert log == [
         ("submit", "0 photo(s); review: required"),
         ("return", "Zonder kenteken graag"),
@@ -379,3 +384,69 @@ def test_save_and_approve_keeps_the_edit(content: Path, officer: str) -> None:
     (text,) = posts(content).values()
     assert "status: published" in text and text.endswith("Zonder kenteken.\n")
     assert [e.action for e in Store.beside(content).audit()][-2:] == ["edit", "approve"]
+
+
+def test_four_eyes_whoever_edited_a_post_may_not_approve_it(tmp_path: Path, run: Run) -> None:
+    """An edit makes the editor a co-author: rewriting an officer's post and approving it alone
+    would be one pair of eyes, at the desk and on the command line alike."""
+    content = desk_site(tmp_path, review="four-eyes")
+    hein = invite(content, "Hein", "zevenaar")
+    anna_link = invite(content, "Anna", None, comms=True)
+    bram_link = invite(content, "Bram", None, comms=True)
+    with running_desk(content) as base:
+        client = signed_in(base, hein)
+        assert client.post("/send", fields(client, text="Een melding.")).status == 200
+        anna = signed_in(base, anna_link)
+        edit = {**anna.form("/post/1"), "title": "Anders", "text": "Annas tekst."}
+        edit["then"] = "approve"
+        both = anna.post("/post/1/edit", edit)
+        assert "Vier ogen" in both.text and "Opgeslagen" in both.text
+        ((name, text),) = posts(content).items()
+        assert "status: review" in text and "Annas tekst." in text  # saved, not approved
+        assert "Vier ogen" in anna.post("/post/1/approve", anna.form("/queue")).text
+        cli = run(["approve", name, "--by", "anna"], content.parent)
+        assert cli.exit_code == 1
+        assert cli.lines() == [
+            f"content/{name}: error: four-eyes review: anna edited this post, so someone else "
+            "of the comms team must approve it"
+        ]
+        assert "status: review" in posts(content)[name]
+        bram = signed_in(base, bram_link)
+        assert "Goedgekeurd" in bram.post("/post/1/approve", bram.form("/queue")).text
+    assert "status: published" in posts(content)[name]
+    actions = [(e.actor, e.action) for e in Store.beside(content).audit()]
+    assert actions[-3:] == [("Hein", "submit"), ("Anna", "edit"), ("Bram", "approve")]
+
+
+@pytest.mark.parametrize("rule", ["required", "four-eyes"])
+def test_editing_a_published_post_puts_it_back_to_review(tmp_path: Path, rule: str) -> None:
+    """A published post edited under a review rule is taken off the site until it is approved
+    again, and the audit log says which bytes were replaced by which."""
+    import hashlib
+
+    content = desk_site(tmp_path, review=rule)
+    hein = invite(content, "Hein", "zevenaar")
+    anna_link = invite(content, "Anna", None, comms=True)
+    bram_link = invite(content, "Bram", None, comms=True)
+    with running_desk(content) as base:
+        client = signed_in(base, hein)
+        assert client.post("/send", fields(client, text="Eerste versie.")).status == 200
+        bram = signed_in(base, bram_link)
+        assert "Goedgekeurd" in bram.post("/post/1/approve", bram.form("/queue")).text
+        ((name, before),) = posts(content).items()
+        assert "status: published" in before
+        anna = signed_in(base, anna_link)
+        edited = anna.post("/post/1/edit", {**anna.form("/post/1"), "text": "Tweede versie."})
+        assert "wacht weer op controle" in edited.text
+        after = posts(content)[name]
+        assert "status: review" in after and "Tweede versie." in after
+        again = anna.post("/post/1/approve", anna.form("/queue")).text
+        if rule == "four-eyes":
+            assert "Vier ogen" in again and "status: review" in posts(content)[name]
+            # Bram approved the first version but did not write the second: he may.
+            again = bram.post("/post/1/approve", bram.form("/queue")).text
+        assert "Goedgekeurd" in again
+    assert "status: published" in posts(content)[name]
+    sha = [hashlib.sha256(t.encode()).hexdigest() for t in (before, after)]
+    edits = [e.detail for e in Store.beside(content).audit() if e.action == "edit"]
+    assert edits == [f"text; sha256 {sha[0]} -> {sha[1]}; back to review"]

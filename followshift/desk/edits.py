@@ -144,9 +144,13 @@ def rewrite(
     title: str | None = None,
     body: str | None = None,
     alts: Mapping[str, str] | None = None,
-) -> None:
-    """The desk's edit: a new title ("" removes it), text and alt texts (by photo file name)."""
+    status: PostStatus | None = None,
+) -> bytes:
+    """The desk's edit: a new title ("" removes it), text and alt texts (by photo file name),
+    and with `status` a new status in the same write. Returns the bytes written."""
     meta: dict[str, Any] = dict(post.meta)
+    if status is not None:
+        meta["status"] = status.value
     if title is not None:
         if title:
             meta["title"] = title
@@ -165,16 +169,18 @@ def rewrite(
         meta["photos"] = listed
     front = [line for key, value in meta.items() for line in _key_lines(key, value)]
     rest = post.rest if body is None else body.replace("\r\n", "\n").strip("\n").split("\n")
-    _write(post, front, rest)
+    return _write(post, front, rest)
 
 
-def _write(post: PostFile, front: list[str], rest: list[str]) -> None:
+def _write(post: PostFile, front: list[str], rest: list[str]) -> bytes:
     text = "\n".join(["---", *front, "---", *rest]).rstrip("\n") + "\n"
     try:
         split_front_matter(text)  # what is written must read back
     except YamlError as exc:
         raise DeskError(f"the edit would break the file: {exc.message}", post.path) from None
-    write_atomic(post.path, text.encode("utf-8"), post.raw)
+    data = text.encode("utf-8")
+    write_atomic(post.path, data, post.raw)
+    return data
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None) -> None:

@@ -336,6 +336,18 @@ class Store:
             (_iso(at), actor, via, action, shift, target, detail),
         )
 
+    def editors(self, target: str) -> list[str]:
+        """Who edited the post `target` (relative to content/) since it was last approved: under
+        four-eyes they are its co-authors. The audit log is the record, as it cannot be changed;
+        an approval has seen every edit before it, so those editors may approve what follows."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT DISTINCT actor FROM audit WHERE action = 'edit' AND target = ? AND id > "
+                "COALESCE((SELECT MAX(id) FROM audit WHERE action = 'approve' AND target = ?), 0)",
+                (target, target),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def audit(self, shift: str | None = None) -> list[AuditEntry]:
         query = "SELECT id, at, actor, via, action, shift, target, detail FROM audit"
         args: tuple[str, ...] = ()

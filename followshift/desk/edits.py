@@ -9,7 +9,9 @@ Two ways of editing, each for its purpose:
   edited at the desk). Comments in the front matter are not kept; the desk's own posts have none.
 
 Every write is atomic (a temporary dotfile, which build and watch ignore, then a rename), and
-refused when the file changed since it was read: a correction made meanwhile is never lost.
+refused when the file changed since it was read: a correction made meanwhile is never lost. The
+check and the rename happen under the post's lock (locking.py), so two decisions at once cannot
+both pass it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.model import PostStatus
 from followshift.desk import DeskError
+from followshift.desk.locking import post_lock
 from followshift.diagnostics import display_path
 from followshift.scaffold.names import yaml_str
 from followshift.yamlio import YamlError, YamlMap
@@ -184,12 +187,19 @@ def _write(post: PostFile, front: list[str], rest: list[str]) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None) -> None:
-    """Replaces `path` by `data` in one rename, unless it no longer holds `expect`."""
+    """Replaces `path` by `data` in one rename, unless it no longer holds `expect`. The compare
+    and the rename are one step under the post's lock (locking.py): of two decisions made at
+    once on what they both read, the second finds the first's bytes and is refused."""
+    with post_lock(path):
+        _compare_and_replace(path, data, expect)
+
+
+def _compare_and_replace(path: Path, data: bytes, expect: bytes | None) -> None:
     if expect is not None:
         try:
             if path.read_bytes() != expect:
                 raise DeskError(
-                    "the file changed while it was being edited; look again and retry",
+                    "the file changed meanwhile (someone else changed it); look again and retry",
                     display_path(path),
                 )
         except OSError as exc:

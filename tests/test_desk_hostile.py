@@ -450,3 +450,22 @@ def test_editing_a_published_post_puts_it_back_to_review(tmp_path: Path, rule: s
     sha = [hashlib.sha256(t.encode()).hexdigest() for t in (before, after)]
     edits = [e.detail for e in Store.beside(content).audit() if e.action == "edit"]
     assert edits == [f"text; sha256 {sha[0]} -> {sha[1]}; back to review"]
+
+
+def test_my_posts_belong_to_a_person_not_to_a_display_name(content: Path) -> None:
+    """Another officer who happens to get the same display name on another team sees none of
+    the earlier posts or photos; the same officer with a new link (same name and team) does."""
+    jan = invite(content, "Jan", "zevenaar")
+    with running_desk(content) as base:
+        first = signed_in(base, jan)
+        text = "Verdachte op adres X."
+        sent = first.post(
+            "/send", fields(first, text=text, alt1="Auto"), {"photo1": ("a.jpg", photo())}
+        )
+        assert sent.status == 200 and text in sent.text
+        other = signed_in(base, invite(content, "Jan", "neder-betuwe"))
+        assert text not in other.get("/").text
+        assert other.get("/photo/1/0").status == 404
+        again = signed_in(base, invite(content, "Jan", "zevenaar"))  # a new link, same Jan
+        assert text in again.get("/").text
+        assert again.get("/photo/1/0").status == 200

@@ -101,7 +101,7 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
     chosen = request.form.get("shift") if error else None
     chosen = chosen or (live[0] if live else shifts[0][0] if shifts else None)
     modes = {shift_id: review_mode(shared.content, shift_id) for shift_id, _ in shifts}
-    mine = [show(shared.content, s) for s in shared.store.submissions(author=invite.name, limit=20)]
+    mine = [show(shared.content, s) for s in shared.store.submissions(sent_by=invite, limit=20)]
     html = page(
         "officer.html",
         status,
@@ -217,7 +217,7 @@ def photo(sub_id: int, index: int) -> ResponseReturnValue:
     invite = need()
     shared = desk()
     sub = shared.store.submission(sub_id)
-    if sub is None or (invite.role != "comms" and sub.author != invite.name):
+    if sub is None or (invite.role != "comms" and not sub.sent_by(invite)):
         refuse(404, say(shared.lang, "not_found"))
     try:
         data = preview(photo_path(shared.content, sub, index), site_settings(shared.content))

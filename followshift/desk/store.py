@@ -295,10 +295,14 @@ class Store:
             ).fetchone()
         return submission_from_row(row) if row else None
 
-    def submissions(self, *, author: str | None = None, limit: int = 200) -> list[Submission]:
-        """Newest first; only those that wrote a file; one person's when `author` is given."""
-        where = " WHERE path IS NOT NULL" + (" AND author = ?" if author is not None else "")
-        args: tuple[object, ...] = (author,) if author is not None else ()
+    def submissions(self, *, sent_by: Invite | None = None, limit: int = 200) -> list[Submission]:
+        """Newest first; only those that wrote a file; with `sent_by`, only that person's: the
+        same name on the same team, through this link or an earlier one (Submission.sent_by)."""
+        where = " WHERE path IS NOT NULL"
+        args: tuple[object, ...] = ()
+        if sent_by is not None:
+            where += " AND author = ? AND team IS ?"
+            args = (sent_by.name, sent_by.team)
         with self._db() as db:
             rows = db.execute(
                 _SUBMISSIONS + where + " ORDER BY id DESC LIMIT ?", (*args, limit)

@@ -11,6 +11,11 @@ from typing import Any
 
 _NL: dict[str, str] = {
     "desk": "Volgdienst-desk",
+    "sign_in": "Aanmelden",
+    "sign_in_team": "Aanmelden als {name} ({team})",
+    "sign_in_comms": "Aanmelden als {name} (communicatieteam)",
+    "sign_in_switch": "Je bent nu aangemeld als {name}; met deze knop wissel je.",
+    "sign_in_hint": "Ben jij dit niet? Sluit dan deze pagina en meld het aan het communicatieteam.",
     "hello": "Ingelogd als {name}",
     "team": "Team",
     "shift": "Volgdienst",
@@ -94,6 +99,11 @@ _NL: dict[str, str] = {
 
 _EN: dict[str, str] = {
     "desk": "Follow-shift desk",
+    "sign_in": "Sign in",
+    "sign_in_team": "Sign in as {name} ({team})",
+    "sign_in_comms": "Sign in as {name} (comms team)",
+    "sign_in_switch": "You are signed in as {name} now; this button switches.",
+    "sign_in_hint": "Not you? Then close this page and tell the comms team.",
     "hello": "Signed in as {name}",
     "team": "Team",
     "shift": "Follow shift",

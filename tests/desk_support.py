@@ -136,16 +136,24 @@ class Client:
     def form(self, path: str = "/") -> dict[str, str]:
         """The hidden fields of the first form on a page with a nonce (CSRF token, nonce)."""
         page = self.get(path).text
-        fields = {"csrf_token": _hidden(page, "csrf_token")}
+        fields = {"csrf_token": hidden(page, "csrf_token")}
         if 'name="nonce"' in page:
-            fields["nonce"] = _hidden(page, "nonce")
+            fields["nonce"] = hidden(page, "nonce")
         return fields
 
-    def sign_in(self, token: str) -> Answer:
-        return self.get(f"/i/{token}")
+    def sign_in(self, token: str, headers: dict[str, str] | None = None) -> Answer:
+        """Opens a personal link and taps its one button, as an officer does: the link's page
+        says whom it signs in as, and only its form (POST, CSRF token) signs in."""
+        page = self.get(f"/i/{token}", headers)
+        if page.status != 200:
+            return page
+        fields = {name: hidden(page.text, name) for name in ("csrf_token", "token")}
+        # A browser sends the page's origin as Referer (its Referrer-Policy: strict-origin).
+        origin = (headers or {}).get("Referer", self.base + "/")
+        return self.post("/i", fields, headers={**(headers or {}), "Referer": origin})
 
 
-def _hidden(page: str, name: str) -> str:
+def hidden(page: str, name: str) -> str:
     match = re.search(rf'name="{name}" value="([^"]+)"', page)
     assert match, f"no {name} on the page"
     return match[1]

@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from conftest import SHIFT, Outcome, Run, jpeg, make_site, post_path, site_files
 from standards_support import missing
@@ -212,14 +213,15 @@ class Request:
     copy: bool  # a PUT with x-amz-copy-source: CopyObject, no bytes sent
 
 
-Fault = Callable[[Request, int], tuple[int, str] | None]
+Fault = Callable[[Request, int], tuple[int, str] | tuple[int, str, str] | None]
 
 
 @dataclass
 class Proxy:
     """Forwards every request to `upstream` unchanged (the Host header too, so signatures
-    hold), records it, and answers with the fault's (status, S3 error code) where `fault`
-    says so; `fault` gets the request and how many object PUTs came before it."""
+    hold), records it, and answers with the fault's (status, S3 error code[, message]) where
+    `fault` says so; `fault` gets the request and how many object PUTs came before it. With
+    status 200 the third item is the whole XML answer (a DeleteObjects that refused keys)."""
 
     upstream: str
     requests: list[Request] = field(default_factory=list)
@@ -272,8 +274,13 @@ def start_proxy(upstream: str) -> Proxy:
             fault = proxy.fault  # called unlocked: a fault may hold its request a while
             answer = fault(request, before) if fault is not None else None
             if answer is not None:
-                status, code = answer
-                xml = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+                status, code, *said = answer
+                message = said[0] if said else "injected"
+                xml = (
+                    message
+                    if status == 200
+                    else f"<Error><Code>{code}</Code><Message>{escape(message)}</Message></Error>"
+                ).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/xml")
                 self.send_header("Content-Length", str(len(xml)))

@@ -86,6 +86,8 @@ def test_a_blur_drawn_by_pointer_lands_upright_and_is_published_pixelated(
         page = context.new_page()
         problems = watch_console(page)
         page.goto(f"{base}/i/{invite(content, 'Anna', None, comms=True)}")
+        page.click("button.primary")  # the link's page: one tap signs in
+        page.wait_for_url(f"{base}/queue")
         page.goto(f"{base}/post/1")
         page.wait_for_selector(".blur-editor .face-box" if _detector() else ".blur-editor img")
         if touch:

@@ -74,7 +74,11 @@ def _post_and_approve(
         phone = browser.new_context(**PHONE, locale="nl-NL")
         page = phone.new_page()
         problems = watch_console(page)
-        page.goto(f"{base}/i/{officer}")
+        page.goto(f"{base}/i/{officer}")  # the QR code or the link in a chat app
+        assert page.inner_text("h1") == "Aanmelden als Hein (Team Zevenaar)"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.tap("button.primary")  # one tap signs in
+        page.wait_for_url(f"{base}/")
         assert page.url == f"{base}/"  # the token is gone from the address bar
         assert page.locator("#shift").input_value() == SHIFT_NOW  # the live shift, preselected
         assert page.locator("#photo1").get_attribute("capture") == "environment"
@@ -107,7 +111,9 @@ def _post_and_approve(
         queue = desk.new_page()
         desk_problems = watch_console(queue)
         queue.goto(f"{base}/i/{comms}")
-        assert queue.url == f"{base}/queue"
+        assert queue.inner_text("h1") == "Aanmelden als Anna (communicatieteam)"
+        queue.click("button.primary")
+        queue.wait_for_url(f"{base}/queue")
         card = queue.locator("article.card").first
         assert "Aanhouding op de markt" in card.inner_text()
         images = card.locator(".photos img")
@@ -154,10 +160,13 @@ def test_enter_in_the_edit_form_saves_and_never_approves(browser: Any, tmp_path:
         context = browser.new_context(**DESKTOP)
         page = context.new_page()
         page.goto(f"{base}/i/{officer}")
+        page.click("button.primary")
         page.fill("#text", "Eerste versie.")
         page.click("button.primary")
         page.wait_for_selector(".flash.ok")
         page.goto(f"{base}/i/{comms}")
+        assert "aangemeld als Hein" in page.inner_text("main")  # it says it switches
+        page.click("button.primary")
         page.click("text=Bewerken, terugsturen of intrekken")
         page.fill("#title", "Nieuwe titel")
         page.press("#title", "Enter")

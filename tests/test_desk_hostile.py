@@ -5,6 +5,7 @@ a clear answer and changes nothing."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Run
-from desk_support import SHIFT_NOW, Client, desk_site, invite, photo, running_desk
+from desk_support import SHIFT_NOW, Client, desk_site, hidden, invite, photo, running_desk
 
 from followshift.desk.store import Store
 
@@ -61,6 +62,11 @@ def test_nothing_without_a_valid_link(content: Path, officer: str) -> None:
             assert answer.status in (403, 404)
             assert "followshift_desk" not in answer.headers.get("Set-Cookie", "")
         assert "verlopen of ingetrokken" in client.get(f"/i/{expired}").text
+        csrf = hidden(client.get(f"/i/{officer}").text, "csrf_token")
+        for token in ("x" * 43, expired, ""):  # nor through the sign-in button's own request
+            tap = client.post("/i", {"csrf_token": csrf, "token": token})
+            assert tap.status == 403 and "verlopen of ingetrokken" in tap.text
+        assert client.get("/").status == 401
         blind = client.post("/send", {"shift": SHIFT_NOW, "text": "x", "nonce": "n" * 20})
         assert blind.status == 400
     assert posts(content) == {}
@@ -75,33 +81,107 @@ def test_a_revoked_link_ends_its_sessions(content: Path, officer: str) -> None:
         assert client.post("/send", form).status in (400, 401)
         assert client.get(f"/i/{officer}").status == 403
     assert posts(content) == {}
+    assert Store.beside(content).sessions() == 0  # not just refused: gone from the store
+
+
+def test_a_link_signs_in_only_when_its_button_is_tapped(content: Path, officer: str) -> None:
+    """A personal link opens a page that says whom it signs in as; only its button (a POST with
+    the page's CSRF token) signs in. So another site cannot sign a visitor into the attacker's
+    account: opening the attacker's link is a page, and its button does not work from there."""
+    mallory = invite(content, "Mallory", "neder-betuwe")
+    store = Store.beside(content)
+    with running_desk(content) as base:
+        victim = Client(base)
+        link = victim.get(f"/i/{officer}")
+        assert link.status == 200 and "Aanmelden als Hein (Team Zevenaar)" in link.text
+        assert link.headers["Referrer-Policy"] == "strict-origin"  # the token never a Referer
+        assert victim.get("/").status == 401 and store.sessions() == 0  # nobody signed in yet
+        home = victim.post(
+            "/i", {name: hidden(link.text, name) for name in ("csrf_token", "token")}
+        )
+        assert home.status == 200 and home.url == f"{base}/" and "Ingelogd als Hein" in home.text
+        assert store.sessions() == 1
+        # The attacker opens their own link and copies its button's fields into their page;
+        # the victim's browser then opens that link and sends that form.
+        theirs = Client(base).get(f"/i/{mallory}").text
+        forged = {name: hidden(theirs, name) for name in ("csrf_token", "token")}
+        opened = victim.get(f"/i/{mallory}").text
+        assert "Aanmelden als Mallory (Team Neder-Betuwe)" in opened
+        assert "Je bent nu aangemeld als Hein" in opened
+        answer = victim.post("/i", forged)
+        assert answer.status == 400 and "verlopen" in answer.text
+        assert "Ingelogd als Hein" in victim.get("/").text
+        # Tapping a link's button again ends the browser's earlier session.
+        again = victim.get(f"/i/{officer}").text
+        victim.post("/i", {name: hidden(again, name) for name in ("csrf_token", "token")})
+        assert "Ingelogd als Hein" in victim.get("/").text and store.sessions() == 1
+    assert [e.actor for e in store.audit()] == ["test", "test"]  # the two invitations only
+
+
+def test_sessions_end_after_a_day_and_are_pruned(content: Path, officer: str) -> None:
+    """A session lasts a day from sign-in (then the officer taps their link again); sessions
+    that can no longer be used are removed at the next sign-in and when the desk starts."""
+    import sqlite3
+    from contextlib import closing
+
+    from followshift.desk.store import SESSION_LIFETIME
+
+    store = Store.beside(content)
+    bram_link = invite(content, "Bram", "zevenaar")
+
+    def change(sql: str, *args: object) -> None:
+        with closing(sqlite3.connect(store.path)) as db, db:
+            db.execute(sql, args)
+
+    long_ago = (datetime.now(UTC) - SESSION_LIFETIME - timedelta(minutes=1)).isoformat()
+    with running_desk(content) as base:
+        hein = signed_in(base, officer)
+        bram = signed_in(base, bram_link)
+        assert store.sessions() == 2
+        hein_id = "SELECT id FROM invites WHERE name = 'Hein'"
+        change(f"UPDATE sessions SET created = ? WHERE invite = ({hein_id})", long_ago)
+        assert hein.get("/").status == 401  # a day later: Hein signs in again
+        assert bram.get("/").status == 200
+        signed_in(base, officer)
+        assert store.sessions() == 2  # Hein's new one and Bram's; the old one is gone
+    change("UPDATE invites SET until = ? WHERE name = 'Bram'", long_ago)  # ends, desk stopped
+    with running_desk(content) as base:
+        assert store.sessions() == 1
+        bram.base = base  # the same browser, the desk on its new port
+        assert bram.get("/").status == 401
 
 
 def test_cookies_are_secure_only_over_tls_from_a_trusted_proxy(content: Path, officer: str) -> None:
     https = {"X-Forwarded-Proto": "https"}
     with running_desk(content) as base:
-        answer = (forged := Client(base)).get(f"/i/{officer}", https)
+        answer = (forged := Client(base)).sign_in(officer, https)
+        assert answer.status == 200 and answer.url == f"{base}/"
         assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
         assert answer.headers["Referrer-Policy"] == "same-origin"
         # Anyone's X-Forwarded-Proto is ignored without --trusted-proxy.
         assert [c.secure for c in forged.jar] == [False]
     with running_desk(content, trusted_proxy="127.0.0.1") as base:
-        (behind := Client(base)).get(f"/i/{officer}", https)
+        link = (behind := Client(base)).get(f"/i/{officer}", https)
         assert [c.secure for c in behind.jar] == [True]
         plain = Client(base)
         plain.get(f"/i/{officer}")  # the proxy itself on plain http: not Secure
         assert [c.secure for c in plain.jar] == [False]
-        # Over TLS a send works as a browser makes it (same-origin Referer), and not without.
+        # Over TLS a form works as a browser sends it (same-origin Referer), and not without.
         behind.opener.addheaders = [("X-Forwarded-Proto", "https")]
 
         def as_proxy_sees_it() -> None:  # the test client speaks http on the proxy's side
             for cookie in behind.jar:
                 cookie.secure = False
 
+        origin = base.replace("http://", "https://")
+        tap = {name: hidden(link.text, name) for name in ("csrf_token", "token")}
+        as_proxy_sees_it()
+        assert behind.post("/i", tap, headers=https).status == 400  # no Referer: refused
+        as_proxy_sees_it()
+        behind.post("/i", tap, headers={**https, "Referer": origin + "/"})
         as_proxy_sees_it()
         form = {**behind.form(), "shift": SHIFT_NOW, "text": "Via TLS."}
         as_proxy_sees_it()
-        origin = base.replace("http://", "https://")
         refused = behind.post("/send", form, headers=https)
         assert refused.status == 400 and "verlopen" in refused.text
         as_proxy_sees_it()
@@ -119,12 +199,15 @@ def test_set_cookie_flags(content: Path, officer: str) -> None:
             def redirect_request(self, *args: object, **kwargs: object) -> None:
                 return None
 
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            opener.open(f"{base}/i/{officer}")
-        except urllib.error.HTTPError as answer:
-            cookie = answer.headers["Set-Cookie"]
-            assert answer.code == 303 and answer.headers["Location"] == "/"
+        client = Client(base)
+        client.opener = urllib.request.build_opener(
+            NoRedirect, urllib.request.HTTPCookieProcessor(client.jar)
+        )
+        link = client.get(f"/i/{officer}")
+        tap = {name: hidden(link.text, name) for name in ("csrf_token", "token")}
+        answer = client.post("/i", tap)
+        cookie = answer.headers["Set-Cookie"]
+        assert answer.status == 303 and answer.headers["Location"] == "/"
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
@@ -336,6 +419,10 @@ def test_return_withdraw_edit_and_pin_are_on_the_record(content: Path, officer: 
     assert "status: withdrawn" in text and "Tweede versie." in text and 'title: "Nieuw"' in text
     assert "pinned: true" in text
     log = [(e.action, e.detail) for e in Store.beside(content).audit()][-5:]
+    # An edit's detail also names the file's sha256 before and after (issue 18 review).
+    edit = re.fullmatch(r"(title, text); sha256 [0-9a-f]{64} -> [0-9a-f]{64}", log[2][1] or "")
+    assert edit is not None
+    log[2] = (log[2][0], edit[1])
     assert log == [
         ("submit", "0 photo(s); review: required"),
         ("return", "Zonder kenteken graag"),
@@ -379,3 +466,90 @@ def test_save_and_approve_keeps_the_edit(content: Path, officer: str) -> None:
     (text,) = posts(content).values()
     assert "status: published" in text and text.endswith("Zonder kenteken.\n")
     assert [e.action for e in Store.beside(content).audit()][-2:] == ["edit", "approve"]
+
+
+def test_four_eyes_whoever_edited_a_post_may_not_approve_it(tmp_path: Path, run: Run) -> None:
+    """An edit makes the editor a co-author: rewriting an officer's post and approving it alone
+    would be one pair of eyes, at the desk and on the command line alike."""
+    content = desk_site(tmp_path, review="four-eyes")
+    hein = invite(content, "Hein", "zevenaar")
+    anna_link = invite(content, "Anna", None, comms=True)
+    bram_link = invite(content, "Bram", None, comms=True)
+    with running_desk(content) as base:
+        client = signed_in(base, hein)
+        assert client.post("/send", fields(client, text="Een melding.")).status == 200
+        anna = signed_in(base, anna_link)
+        edit = {**anna.form("/post/1"), "title": "Anders", "text": "Annas tekst."}
+        edit["then"] = "approve"
+        both = anna.post("/post/1/edit", edit)
+        assert "Vier ogen" in both.text and "Opgeslagen" in both.text
+        ((name, text),) = posts(content).items()
+        assert "status: review" in text and "Annas tekst." in text  # saved, not approved
+        assert "Vier ogen" in anna.post("/post/1/approve", anna.form("/queue")).text
+        cli = run(["approve", name, "--by", "anna"], content.parent)
+        assert cli.exit_code == 1
+        assert cli.lines() == [
+            f"content/{name}: error: four-eyes review: anna edited this post, so someone else "
+            "of the comms team must approve it"
+        ]
+        assert "status: review" in posts(content)[name]
+        bram = signed_in(base, bram_link)
+        assert "Goedgekeurd" in bram.post("/post/1/approve", bram.form("/queue")).text
+    assert "status: published" in posts(content)[name]
+    actions = [(e.actor, e.action) for e in Store.beside(content).audit()]
+    assert actions[-3:] == [("Hein", "submit"), ("Anna", "edit"), ("Bram", "approve")]
+
+
+@pytest.mark.parametrize("rule", ["required", "four-eyes"])
+def test_editing_a_published_post_puts_it_back_to_review(tmp_path: Path, rule: str) -> None:
+    """A published post edited under a review rule is taken off the site until it is approved
+    again, and the audit log says which bytes were replaced by which."""
+    import hashlib
+
+    content = desk_site(tmp_path, review=rule)
+    hein = invite(content, "Hein", "zevenaar")
+    anna_link = invite(content, "Anna", None, comms=True)
+    bram_link = invite(content, "Bram", None, comms=True)
+    with running_desk(content) as base:
+        client = signed_in(base, hein)
+        assert client.post("/send", fields(client, text="Eerste versie.")).status == 200
+        bram = signed_in(base, bram_link)
+        assert "Goedgekeurd" in bram.post("/post/1/approve", bram.form("/queue")).text
+        ((name, before),) = posts(content).items()
+        assert "status: published" in before
+        anna = signed_in(base, anna_link)
+        edited = anna.post("/post/1/edit", {**anna.form("/post/1"), "text": "Tweede versie."})
+        assert "wacht weer op controle" in edited.text
+        after = posts(content)[name]
+        assert "status: review" in after and "Tweede versie." in after
+        again = anna.post("/post/1/approve", anna.form("/queue")).text
+        if rule == "four-eyes":
+            assert "Vier ogen" in again and "status: review" in posts(content)[name]
+            # Bram approved the first version but did not write the second: he may.
+            again = bram.post("/post/1/approve", bram.form("/queue")).text
+        assert "Goedgekeurd" in again
+    assert "status: published" in posts(content)[name]
+    sha = [hashlib.sha256(t.encode()).hexdigest() for t in (before, after)]
+    edits = [e.detail for e in Store.beside(content).audit() if e.action == "edit"]
+    assert edits == [f"text; sha256 {sha[0]} -> {sha[1]}; back to review"]
+
+
+def test_my_posts_belong_to_a_person_not_to_a_display_name(content: Path) -> None:
+    """Another officer who happens to get the same display name on another team sees none of
+    the earlier posts or photos; the same officer with a new link (same name and team) does."""
+    jan = invite(content, "Jan", "zevenaar")
+    with running_desk(content) as base:
+        first = signed_in(base, jan)
+        text = "Verdachte op adres X."
+        sent = first.post(
+            "/send", fields(first, text=text, alt1="Auto"), {"photo1": ("a.jpg", photo())}
+        )
+        assert sent.status == 200 and text in sent.text
+        other = signed_in(base, invite(content, "Jan", "neder-betuwe"))
+        assert text not in other.get("/").text
+        assert other.get("/photo/1/0").status == 404
+        assert other.get("/mine/1/blur").status == 404  # nor blur them
+        again = signed_in(base, invite(content, "Jan", "zevenaar"))  # a new link, same Jan
+        assert text in again.get("/").text
+        assert again.get("/photo/1/0").status == 200
+        assert again.get("/mine/1/blur").status == 200

@@ -121,6 +121,29 @@ def test_list_revoke_and_log(root: Path, run: Run) -> None:
     assert "replaces 1 earlier link" in log[2]
 
 
+def test_a_printed_link_signs_in_with_one_tap_and_revoke_signs_out(
+    tmp_path: Path, run: Run
+) -> None:
+    """The link `invite` prints opens a page that says whom it signs in as; its one button signs
+    in; `invite --revoke` ends that session at once, not at its cookie's end."""
+    from desk_support import Client, desk_site, running_desk
+
+    content = desk_site(tmp_path)
+    printed = run(["invite", "Hein", "--team", "zevenaar"], tmp_path)
+    match = TOKEN.search(printed.stdout)
+    assert match, printed.stdout
+    with running_desk(content) as base:
+        phone = Client(base)
+        assert "Aanmelden als Hein (Team Zevenaar)" in phone.get(f"/i/{match[1]}").text
+        assert phone.get("/").status == 401  # the page alone signs in nobody
+        assert "Ingelogd als Hein" in phone.sign_in(match[1]).text
+        assert Store.beside(content).sessions() == 1
+        assert run(["invite", "--revoke", "Hein"], tmp_path).exit_code == 0
+        assert Store.beside(content).sessions() == 0
+        assert phone.get("/").status == 401
+        assert phone.get(f"/i/{match[1]}").status == 403
+
+
 def test_the_audit_log_is_append_only(root: Path, run: Run) -> None:
     assert run(["invite", "Hein", "--team", "zevenaar"], root).exit_code == 0
     with sqlite3.connect(db(root)) as conn:

@@ -171,3 +171,88 @@ def test_a_rebuild_after_withdraw_equals_a_cold_build(tmp_path: Path, run: Run) 
     assert {k: v for k, v in contents(warm / "site").items() if k != manifest} == {
         k: v for k, v in contents(cold / "site").items() if k != manifest
     }
+
+
+def test_two_decisions_at_once_on_one_post_one_wins(tmp_path: Path) -> None:
+    """Approve and return on what both read, at the same moment: exactly one is done, the other
+    is told the post changed meanwhile (issue 18 review: both used to "succeed")."""
+    import threading
+    from collections.abc import Callable
+    from functools import partial
+
+    from followshift.desk import DeskError
+    from followshift.desk.edits import read_post_file
+    from followshift.desk.review import approve, send_back
+
+    def race(acts: dict[str, Callable[[], None]]) -> tuple[list[str], list[str]]:
+        done: list[str] = []
+        refused: list[str] = []
+        start = threading.Barrier(len(acts))
+
+        def decide(name: str, act: Callable[[], None]) -> None:
+            start.wait()
+            try:
+                act()
+                done.append(name)
+            except DeskError as exc:
+                refused.append(exc.message)
+
+        threads = [threading.Thread(target=decide, args=item) for item in acts.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return done, refused
+
+    path = tmp_path / "0000-x.md"
+    for _ in range(60):
+        path.write_text("---\nstatus: review\n---\nHallo.\n")
+        first, second = read_post_file(path), read_post_file(path)
+        done, refused = race({
+            "published": partial(approve, first, by="A", author="H", mode="required", editors=()),
+            "draft": partial(send_back, second),
+        })  # fmt: skip
+        assert len(done) == 1, done
+        assert refused == [
+            "the file changed meanwhile (someone else changed it); look again and retry"
+        ]
+        assert f"status: {done[0]}" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000-x.md"]  # no lock or temp left
+
+
+def test_a_decision_waits_for_another_process_and_sees_its_change(tmp_path: Path) -> None:
+    """The command line and the desk are two processes: the lock is the system's, not only a
+    thread lock, so a decision waits for the other's write and then finds it."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from followshift.desk import DeskError
+    from followshift.desk.edits import read_post_file
+    from followshift.desk.review import send_back
+
+    path = tmp_path / "0000-x.md"
+    path.write_text("---\nstatus: review\n---\nHallo.\n")
+    stale = read_post_file(path)
+    holder = (
+        "import sys, time; from pathlib import Path\n"
+        "from followshift.desk.locking import post_lock\n"
+        "p = Path(sys.argv[1])\n"
+        "with post_lock(p):\n"
+        "    print('held', flush=True); time.sleep(1.0)\n"
+        "    p.write_text(p.read_text().replace('status: review', 'status: withdrawn'))\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", holder, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "held\n"
+        with pytest.raises(DeskError, match="changed meanwhile"):
+            send_back(stale)
+    finally:
+        assert child.wait(timeout=30) == 0
+        if child.stdout is not None:
+            child.stdout.close()
+    assert "status: withdrawn" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000-x.md"]

@@ -256,6 +256,10 @@ def test_credentials_are_taken_out_of_every_message(seaweed: Seaweed) -> None:
     client = seaweed.client()
     text = f"denied for {seaweed.access_key} / {seaweed.secret_key} and AKIAIOSFODNN7EXAMPLE"
     assert redact(text, client) == "denied for … / … and …"
+    # Not through XML (which cannot carry ESC or NUL), but through an exception's text: still
+    # one line that a terminal only prints.
+    raw = f"bad\x1b[2J\x00endpoint\r\n{seaweed.secret_key}\u2066x"
+    assert redact(raw, client) == "bad[2Jendpoint …x"
 
 
 def test_new_keys_are_recorded_apart_and_the_manifest_is_written_once(

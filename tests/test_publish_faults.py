@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from conftest import SHIFT, Run, make_site, post_path, site_files
@@ -24,6 +25,7 @@ from publish_support import (
     photo_site,
     publish,
     published,
+    remove_photo_post,
     site_contents,
 )
 
@@ -235,3 +237,60 @@ def test_a_publish_killed_mid_way_leaves_nothing_of_a_post_retracted_before_the_
 
     assert outcome.exit_code == 0, outcome.stderr
     assert published(seaweed, bucket) == site_contents(root / "site")
+
+
+# What a store (or a gateway in front of it) may put in its error text: an 8-bit CSI (a
+# terminal's "clear the screen"), a right-to-left override, DEL, a zero-width space, a line
+# break and a tab. All of them are legal in the store's XML answer, so botocore hands them on.
+HOSTILE = "denied\x9b2J\u202eevil\x7f\u200b\r\nnext\tline"
+PRINTED = "denied2Jevil next line"
+
+
+def test_a_stores_error_text_is_printed_as_one_clean_line(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str
+) -> None:
+    """A refused upload and a refused delete: each error is one line of printable characters,
+    with the credentials taken out, whatever the store's text held."""
+    root = photo_site(tmp_path)
+    build(run, root)
+
+    def refuse_pages(request: Request, puts_before: int) -> tuple[int, str, str] | None:
+        is_put = request.method == "PUT" and request.key and not request.query
+        if is_put and not request.key.startswith(".followshift"):
+            return 400, "InvalidArgument", f"{HOSTILE} {seaweed.access_key}"
+        return None
+
+    proxy.fault = refuse_pages
+    outcome = publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint)
+
+    assert outcome.exit_code == 1
+    [line] = outcome.lines()
+    assert f": InvalidArgument: {PRINTED} …" in line, line
+    assert line.isprintable() and no_secrets(seaweed, outcome.stderr)
+
+    proxy.fault = None
+    assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    before = site_contents(root / "site")
+    remove_photo_post(root)
+    build(run, root)
+    gone = sorted(set(before) - set(site_contents(root / "site")))
+    assert gone
+    refused = "".join(
+        f"<Error><Key>{escape(rel)}</Key><Code>AccessDenied</Code>"
+        f"<Message>{escape(HOSTILE)} {seaweed.secret_key}</Message></Error>"
+        for rel in gone
+    )
+
+    def refuse_deletes(request: Request, puts_before: int) -> tuple[int, str, str] | None:
+        if request.method == "POST" and "delete" in request.query:
+            return 200, "", f'<?xml version="1.0"?><DeleteResult>{refused}</DeleteResult>'
+        return None
+
+    proxy.fault = refuse_deletes
+    outcome = publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint)
+
+    assert outcome.exit_code == 1
+    [line] = outcome.lines()
+    assert f": cannot delete: {PRINTED} …" in line, line
+    assert line.isprintable() and no_secrets(seaweed, outcome.stderr)
+    assert set(gone) <= set(published(seaweed, bucket))  # refused: still there

@@ -77,7 +77,8 @@ def approve_command(paths: tuple[Path, ...], content: Path, by: str | None) -> N
             # Who sent it from the desk; for a post written by hand, its author: line.
             written_by = post.meta.get("author")
             author = sent.author if sent else written_by if isinstance(written_by, str) else None
-            approve(post, by=who, author=author, mode=mode)
+            # Whoever edited it at the desk since its last approval is a co-author too.
+            approve(post, by=who, author=author, mode=mode, editors=store.editors(rel))
             store.log(who, CLI, "approve", shift, rel)
         except DeskError as exc:
             click.echo(str(exc), err=True)

@@ -14,7 +14,6 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
@@ -27,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from followshift.config.teams import load_teams
 from followshift.desk.records import Invite
 from followshift.desk.review import site_settings
-from followshift.desk.store import Store, now_utc
+from followshift.desk.store import SESSION_LIFETIME, Store, now_utc
 from followshift.desk.texts import TEXTS, say
 from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
 from followshift.diagnostics import Diagnostics
@@ -38,7 +37,6 @@ CSP = (
     "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-SESSION_HOURS = 24  # the cookie; the link's own end (Invite.until) is checked on every request
 
 
 class Limiter:
@@ -127,6 +125,7 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
     from followshift.desk import blurring, comms, officer
 
     store = store or Store.beside(content)
+    store.prune_sessions()  # what ended while the desk was not running
     lang = site_settings(content).language
     shared = Desk(content.resolve(), store, lang if lang in TEXTS else "nl")
     app = Flask(__name__)
@@ -135,7 +134,9 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
         SESSION_COOKIE_NAME="followshift_desk",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",  # Strict would drop the cookie after a link from a chat app
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        # The cookie; the session row ends SESSION_LIFETIME after sign-in, the link at its
+        # own end (Invite.until): both are checked on every request.
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session; a form may be open for hours
         WTF_CSRF_SSL_STRICT=True,
@@ -167,7 +168,7 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
         response.headers["X-Frame-Options"] = "DENY"
         # Never to another site (no token or page name leaks); to the desk itself it must go:
         # over HTTPS, Flask-WTF's CSRF check requires a same-origin Referer.
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -285,7 +285,7 @@ def _allowed(invite: Invite, sub_id: int) -> Submission:
     """A submission whose photos this person may see with blur: comms any, an officer their own."""
     shared = desk()
     sub = shared.store.submission(sub_id)
-    if sub is None or sub.path is None or (invite.role != "comms" and sub.author != invite.name):
+    if sub is None or sub.path is None or (invite.role != "comms" and not sub.sent_by(invite)):
         refuse(404, say(shared.lang, "not_found"))
     return sub
 

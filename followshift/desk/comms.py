@@ -5,12 +5,14 @@ same rules as the command line) and into the audit log, under the member's link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from followshift.config.pause import PauseError
+from followshift.content.model import PostStatus
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse, team_names
 from followshift.desk.blurring import editor, read_form, words
@@ -19,6 +21,7 @@ from followshift.desk.pauses import pause_shift, resume_shift
 from followshift.desk.records import Invite, Submission
 from followshift.desk.review import (
     approve,
+    co_author,
     pin,
     review_mode,
     send_back,
@@ -113,9 +116,11 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
 
     if action == "approve":
         mode = review_mode(shared.content, sub.shift)
-        if mode == "four-eyes" and sub.author.casefold() == invite.name.casefold():
-            raise DeskError(say(lang, "four_eyes"))
-        approve(post, by=invite.name, author=sub.author, mode=mode)
+        editors = store.editors(sub.path)
+        did = co_author(invite.name, sub.author, editors) if mode == "four-eyes" else None
+        if did:
+            raise DeskError(say(lang, "four_eyes" if did == "wrote" else "four_eyes_edited"))
+        approve(post, by=invite.name, author=sub.author, mode=mode, editors=editors)
         store.set_remark(sub.id, None)
         log("approve")
         return say(lang, "approved")
@@ -165,12 +170,28 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
             )
             if old != new
         ]
+        # A published post edited under a review rule goes back to review in the same write:
+        # words nobody else has seen are never public (docs/decisions.md).
+        mode = review_mode(shared.content, sub.shift)
+        again = post.status == PostStatus.PUBLISHED and mode != "none"
         if changed:
-            rewrite(post, title=title, body=body, alts=alts, blur=blur)
-            log("edit", ", ".join(changed))
+            data = rewrite(
+                post,
+                title=title,
+                body=body,
+                alts=alts,
+                blur=blur,
+                status=PostStatus.REVIEW if again else None,
+            )
+            sums = f"sha256 {sha256(post.raw).hexdigest()} -> {sha256(data).hexdigest()}"
+            log("edit", f"{', '.join(changed)}; {sums}" + ("; back to review" if again else ""))
+        saved = say(lang, "saved_review" if changed and again else "saved")
         if form.get("then") == "approve":
-            return _act("approve", invite, sub, post_file(shared.content, sub), note)
-        return say(lang, "saved")
+            try:
+                return _act("approve", invite, sub, post_file(shared.content, sub), note)
+            except DeskError as exc:  # the edit itself is kept: say so with the refusal
+                raise DeskError(f"{saved} {exc.message}" if changed else exc.message) from None
+        return saved
     refuse(404, say(lang, "not_found"))
 
 

@@ -9,7 +9,9 @@ Two ways of editing, each for its purpose:
   edited at the desk). Comments in the front matter are not kept; the desk's own posts have none.
 
 Every write is atomic (a temporary dotfile, which build and watch ignore, then a rename), and
-refused when the file changed since it was read: a correction made meanwhile is never lost.
+refused when the file changed since it was read: a correction made meanwhile is never lost. The
+check and the rename happen under the post's lock (locking.py), so two decisions at once cannot
+both pass it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.model import PostStatus
 from followshift.desk import DeskError
+from followshift.desk.locking import post_lock
 from followshift.diagnostics import display_path
 from followshift.scaffold.names import yaml_str
 from followshift.yamlio import YamlError, YamlMap
@@ -144,10 +147,14 @@ def rewrite(
     body: str | None = None,
     alts: Mapping[str, str] | None = None,
     blur: Mapping[str, list[list[int]]] | None = None,
-) -> None:
+    status: PostStatus | None = None,
+) -> bytes:
     """The desk's edit: a new title ("" removes it), text, alt texts and blur regions (both
-    by photo file name; no regions removes `blur:`)."""
+    by photo file name; no regions removes `blur:`), and with `status` a new status in the
+    same write. Returns the bytes written."""
     meta: dict[str, Any] = dict(post.meta)
+    if status is not None:
+        meta["status"] = status.value
     if title is not None:
         if title:
             meta["title"] = title
@@ -173,25 +180,34 @@ def rewrite(
         meta["photos"] = listed
     front = [line for key, value in meta.items() for line in _key_lines(key, value)]
     rest = post.rest if body is None else body.replace("\r\n", "\n").strip("\n").split("\n")
-    _write(post, front, rest)
+    return _write(post, front, rest)
 
 
-def _write(post: PostFile, front: list[str], rest: list[str]) -> None:
+def _write(post: PostFile, front: list[str], rest: list[str]) -> bytes:
     text = "\n".join(["---", *front, "---", *rest]).rstrip("\n") + "\n"
     try:
         split_front_matter(text)  # what is written must read back
     except YamlError as exc:
         raise DeskError(f"the edit would break the file: {exc.message}", post.path) from None
-    write_atomic(post.path, text.encode("utf-8"), post.raw)
+    data = text.encode("utf-8")
+    write_atomic(post.path, data, post.raw)
+    return data
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None) -> None:
-    """Replaces `path` by `data` in one rename, unless it no longer holds `expect`."""
+    """Replaces `path` by `data` in one rename, unless it no longer holds `expect`. The compare
+    and the rename are one step under the post's lock (locking.py): of two decisions made at
+    once on what they both read, the second finds the first's bytes and is refused."""
+    with post_lock(path):
+        _compare_and_replace(path, data, expect)
+
+
+def _compare_and_replace(path: Path, data: bytes, expect: bytes | None) -> None:
     if expect is not None:
         try:
             if path.read_bytes() != expect:
                 raise DeskError(
-                    "the file changed while it was being edited; look again and retry",
+                    "the file changed meanwhile (someone else changed it); look again and retry",
                     display_path(path),
                 )
         except OSError as exc:

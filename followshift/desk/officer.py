@@ -1,5 +1,6 @@
-"""The officer's pages: the personal link, the form (shift, title, text, photos with alt
-text, key moment) and the list of one's own posts with what became of them.
+"""The officer's pages: the personal link (a page that says whom it signs in as, and a button
+that does), the form (shift, title, text, photos with alt text, key moment) and the list of
+one's own posts with what became of them.
 
 A send is safe to retry: the form carries a nonce, and the store lets a nonce make one post
 (store.claim). The post is written by `new_post` (scaffold/new.py), as `followshift new`
@@ -20,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 
 from followshift.config.shift import ShiftConfig
 from followshift.desk import DeskError
-from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.app import current, desk, need, page, refuse, team_names
 from followshift.desk.blurring import faces_left, words
 from followshift.desk.records import Invite
 from followshift.desk.review import review_mode, shift_configs, site_settings
@@ -51,16 +52,51 @@ _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 @pages.get("/i/<token>")
 def sign_in(token: str) -> ResponseReturnValue:
-    """A personal link: the token is exchanged for a session, and the address bar forgets it."""
+    """A personal link shows whom it signs in as, with one button; only that button's POST signs
+    in. A GET that signed in would let any page sign a visitor into someone else's account (a
+    link or an image is enough), and a chat app's link preview would make a session."""
     shared = desk()
-    invite = shared.store.invite_by_token(token) if len(token) <= 100 else None
-    if invite is None or not invite.valid(now_utc()):
-        refuse(403, say(shared.lang, "link_invalid"))
+    invite = _valid_invite(token)
+    team = team_names().get(invite.team, invite.team) if invite.team else None
+    now = current()
+    html = page(
+        "sign_in.html",
+        invite=invite,
+        token=token,
+        who=say(shared.lang, "sign_in_team", name=invite.name, team=team)
+        if team
+        else say(shared.lang, "sign_in_comms", name=invite.name),
+        switch=now.name if now is not None and now.id != invite.id else None,
+    )
+    response = Response(html, mimetype="text/html")
+    # The button's POST must carry a Referer over HTTPS (Flask-WTF checks it is the desk), but
+    # not this page's address: that is the token, and proxies log Referer headers.
+    response.headers["Referrer-Policy"] = "strict-origin"
+    return response
+
+
+@pages.post("/i")
+def confirm_sign_in() -> ResponseReturnValue:
+    """The sign-in itself (CSRF-checked like every POST): the token is exchanged for a session,
+    any earlier session of this browser ends, and the desk opens."""
+    shared = desk()
+    invite = _valid_invite(request.form.get("token", ""))
+    earlier = session.get("sid")
+    if isinstance(earlier, str):
+        shared.store.end_session(earlier)
     session.clear()
     session.permanent = True
     session["sid"] = shared.store.start_session(invite)
-    target = "comms.queue" if invite.role == "comms" and not invite.team else "officer.home"
-    return redirect(url_for(target), 303)
+    return redirect(url_for("officer.home"), 303)
+
+
+def _valid_invite(token: str) -> Invite:
+    """The link behind `token`, or a 403 page that sets no cookie."""
+    shared = desk()
+    invite = shared.store.invite_by_token(token) if 0 < len(token) <= 100 else None
+    if invite is None or not invite.valid(now_utc()):
+        refuse(403, say(shared.lang, "link_invalid"))
+    return invite
 
 
 @pages.post("/logout")
@@ -106,7 +142,7 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
     allowed = allowed_numbers(shared.content)
     mine = [
         show(shared.content, s, allowed, shared.lang)
-        for s in shared.store.submissions(author=invite.name, limit=20)
+        for s in shared.store.submissions(sent_by=invite, limit=20)
     ]
     html = page(
         "officer.html",
@@ -225,7 +261,7 @@ def photo(sub_id: int, index: int) -> ResponseReturnValue:
     invite = need()
     shared = desk()
     sub = shared.store.submission(sub_id)
-    if sub is None or (invite.role != "comms" and sub.author != invite.name):
+    if sub is None or (invite.role != "comms" and not sub.sent_by(invite)):
         refuse(404, say(shared.lang, "not_found"))
     try:
         data = preview(photo_path(shared.content, sub, index), site_settings(shared.content))

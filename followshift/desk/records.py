@@ -40,6 +40,12 @@ class Submission:
     created: datetime
     remark: str | None
 
+    def sent_by(self, invite: Invite) -> bool:
+        """Whether the person behind `invite` sent this: the same name on the same team. A
+        link is not a person (a new link for the same name and team is the same officer), and
+        a display name alone is not one either (another team may have a Jan too)."""
+        return self.author == invite.name and self.team == invite.team
+
 
 @dataclass(frozen=True)
 class AuditEntry:

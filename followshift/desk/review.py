@@ -10,7 +10,7 @@ the post file (edits.set_keys) and a line of the audit log (store.py), who and w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,20 +94,34 @@ def _text(value: object) -> str:
     return str(value).strip() if isinstance(value, str | int | float) else ""
 
 
-def approve(post: PostFile, *, by: str, author: str | None, mode: str) -> None:
-    """Publishes a post that waits for review. Under four-eyes the approver must not be its
-    author (`author` is who sent it from the desk, when known)."""
+def approve(
+    post: PostFile, *, by: str, author: str | None, mode: str, editors: Collection[str]
+) -> None:
+    """Publishes a post that waits for review. Under four-eyes the approver must be neither its
+    author (`author` is who sent it from the desk, when known) nor one of its `editors` (who
+    changed its title, text or alt texts since its last approval: Store.editors)."""
     if post.status != PostStatus.REVIEW:
         raise DeskError(
             f"is not waiting for review (status: {post.status})", display_path(post.path)
         )
-    if mode == "four-eyes" and author is not None and _same(author, by):
+    did = co_author(by, author, editors) if mode == "four-eyes" else None
+    if did:
         raise DeskError(
-            f"four-eyes review: {by} wrote this post, so someone else of the comms team must "
+            f"four-eyes review: {by} {did} this post, so someone else of the comms team must "
             "approve it",
             display_path(post.path),
         )
     set_keys(post, {"status": PostStatus.PUBLISHED.value})
+
+
+def co_author(by: str, author: str | None, editors: Collection[str]) -> str | None:
+    """How `by` shares in the post: "wrote" (its author), "edited" (one of its editors), or None.
+    Under four-eyes neither may approve it."""
+    if author is not None and _same(author, by):
+        return "wrote"
+    if any(_same(name, by) for name in editors):
+        return "edited"
+    return None
 
 
 def send_back(post: PostFile) -> None:

@@ -6,7 +6,9 @@ a build or published. It holds:
 
 - **invites**: one per personal link; only the sha256 of its token is kept, so a copy of this
   file opens no door. A link ends at `until` or when revoked.
-- **sessions**: what a link is exchanged for (a cookie); again only a hash of the id.
+- **sessions**: what a link is exchanged for (a cookie); again only a hash of the id. A session
+  lasts SESSION_LIFETIME from sign-in, and only while its link is valid; the ones that can no
+  longer be used are removed at each sign-in and when the desk starts.
 - **submissions**: what each person sent from the desk (its file, the form's nonce that makes a
   retried send harmless, the reviewer's remark when it was returned).
 - **audit**: append-only (triggers refuse UPDATE and DELETE): who did what, when, through which
@@ -24,7 +26,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from followshift.desk import DeskError
@@ -39,6 +41,7 @@ from followshift.desk.records import (
 
 FOLDER = ".followshift-desk"
 FILE = "desk.sqlite3"
+SESSION_LIFETIME = timedelta(hours=24)  # from sign-in; then the person opens their link again
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -222,23 +225,48 @@ class Store:
     # -- sessions -------------------------------------------------------------------------------
 
     def start_session(self, invite: Invite) -> str:
+        """A new session for `invite`; the sessions that can no longer be used go first."""
         session_id = secrets.token_urlsafe(32)
+        now = now_utc()
         with self._db() as db:
+            self._prune(db, now)
             db.execute(
                 "INSERT INTO sessions (id_hash, invite, created) VALUES (?, ?, ?)",
-                (digest(session_id), invite.id, _iso(now_utc())),
+                (digest(session_id), invite.id, _iso(now)),
             )
         return session_id
 
     def session_invite(self, session_id: str) -> Invite | None:
-        """The invite behind a session, if the session exists (its validity: Invite.valid)."""
+        """The invite behind a session, if the session exists and is younger than
+        SESSION_LIFETIME (the link's own validity: Invite.valid)."""
         with self._db() as db:
             row = db.execute(
                 "SELECT i.id, i.name, i.role, i.team, i.created, i.until, i.revoked "
-                "FROM sessions s JOIN invites i ON i.id = s.invite WHERE s.id_hash = ?",
-                (digest(session_id),),
+                "FROM sessions s JOIN invites i ON i.id = s.invite "
+                "WHERE s.id_hash = ? AND s.created > ?",
+                (digest(session_id), _iso(now_utc() - SESSION_LIFETIME)),
             ).fetchone()
         return invite_from_row(row) if row else None
+
+    def prune_sessions(self) -> int:
+        """Removes every session that can no longer be used: older than SESSION_LIFETIME, or of
+        a link that expired or was revoked. Returns how many."""
+        with self._db() as db:
+            return self._prune(db, now_utc())
+
+    @staticmethod
+    def _prune(db: sqlite3.Connection, now: datetime) -> int:
+        cursor = db.execute(
+            "DELETE FROM sessions WHERE created <= ? OR invite IN "
+            "(SELECT id FROM invites WHERE revoked IS NOT NULL OR until <= ?)",
+            (_iso(now - SESSION_LIFETIME), _iso(now)),
+        )
+        return cursor.rowcount
+
+    def sessions(self) -> int:
+        """How many sessions the store holds."""
+        with self._db() as db:
+            return int(db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
     def end_session(self, session_id: str) -> None:
         with self._db() as db:
@@ -295,10 +323,14 @@ class Store:
             ).fetchone()
         return submission_from_row(row) if row else None
 
-    def submissions(self, *, author: str | None = None, limit: int = 200) -> list[Submission]:
-        """Newest first; only those that wrote a file; one person's when `author` is given."""
-        where = " WHERE path IS NOT NULL" + (" AND author = ?" if author is not None else "")
-        args: tuple[object, ...] = (author,) if author is not None else ()
+    def submissions(self, *, sent_by: Invite | None = None, limit: int = 200) -> list[Submission]:
+        """Newest first; only those that wrote a file; with `sent_by`, only that person's: the
+        same name on the same team, through this link or an earlier one (Submission.sent_by)."""
+        where = " WHERE path IS NOT NULL"
+        args: tuple[object, ...] = ()
+        if sent_by is not None:
+            where += " AND author = ? AND team IS ?"
+            args = (sent_by.name, sent_by.team)
         with self._db() as db:
             rows = db.execute(
                 _SUBMISSIONS + where + " ORDER BY id DESC LIMIT ?", (*args, limit)
@@ -335,6 +367,18 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (_iso(at), actor, via, action, shift, target, detail),
         )
+
+    def editors(self, target: str) -> list[str]:
+        """Who edited the post `target` (relative to content/) since it was last approved: under
+        four-eyes they are its co-authors. The audit log is the record, as it cannot be changed;
+        an approval has seen every edit before it, so those editors may approve what follows."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT DISTINCT actor FROM audit WHERE action = 'edit' AND target = ? AND id > "
+                "COALESCE((SELECT MAX(id) FROM audit WHERE action = 'approve' AND target = ?), 0)",
+                (target, target),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def audit(self, shift: str | None = None) -> list[AuditEntry]:
         query = "SELECT id, at, actor, via, action, shift, target, detail FROM audit"

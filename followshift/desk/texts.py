@@ -11,6 +11,11 @@ from typing import Any
 
 _NL: dict[str, str] = {
     "desk": "Volgdienst-desk",
+    "sign_in": "Aanmelden",
+    "sign_in_team": "Aanmelden als {name} ({team})",
+    "sign_in_comms": "Aanmelden als {name} (communicatieteam)",
+    "sign_in_switch": "Je bent nu aangemeld als {name}; met deze knop wissel je.",
+    "sign_in_hint": "Ben jij dit niet? Sluit dan deze pagina en meld het aan het communicatieteam.",
     "hello": "Ingelogd als {name}",
     "team": "Team",
     "shift": "Volgdienst",
@@ -60,6 +65,8 @@ _NL: dict[str, str] = {
     "photos_only": "(alleen foto's)",
     "approved": "Goedgekeurd: het komt bij de volgende update online.",
     "saved": "Opgeslagen.",
+    "saved_review": "Opgeslagen. Het bericht wacht weer op controle en staat tot de goedkeuring "
+    "niet online.",
     "pinned_msg": "Aangepast.",
     "returned_msg": "Teruggestuurd naar {name}.",
     "withdrawn_msg": "Ingetrokken: het verdwijnt bij de volgende update van de site.",
@@ -82,6 +89,8 @@ _NL: dict[str, str] = {
     "own_team": "Je post alleen voor je eigen team ({team}).",
     "too_long": "{what} is te lang (maximaal {n} tekens).",
     "four_eyes": "Vier ogen: iemand anders dan de schrijver moet dit goedkeuren.",
+    "four_eyes_edited": "Vier ogen: je hebt dit bericht bewerkt, dus iemand anders moet het "
+    "goedkeuren.",
     "need_reason": "Geef een reden.",
     "need_remark": "Schrijf een opmerking voor de agent.",
     "changed": "Het bericht is intussen gewijzigd. Kijk opnieuw en probeer het nog eens.",
@@ -117,6 +126,11 @@ _NL: dict[str, str] = {
 
 _EN: dict[str, str] = {
     "desk": "Follow-shift desk",
+    "sign_in": "Sign in",
+    "sign_in_team": "Sign in as {name} ({team})",
+    "sign_in_comms": "Sign in as {name} (comms team)",
+    "sign_in_switch": "You are signed in as {name} now; this button switches.",
+    "sign_in_hint": "Not you? Then close this page and tell the comms team.",
     "hello": "Signed in as {name}",
     "team": "Team",
     "shift": "Follow shift",
@@ -166,6 +180,7 @@ _EN: dict[str, str] = {
     "photos_only": "(photos only)",
     "approved": "Approved: it goes online with the next update.",
     "saved": "Saved.",
+    "saved_review": "Saved. The post waits for review again and is offline until it is approved.",
     "pinned_msg": "Changed.",
     "returned_msg": "Returned to {name}.",
     "withdrawn_msg": "Withdrawn: it disappears with the next update of the site.",
@@ -187,6 +202,7 @@ _EN: dict[str, str] = {
     "own_team": "You post only for your own team ({team}).",
     "too_long": "{what} is too long (at most {n} characters).",
     "four_eyes": "Four eyes: someone other than the author must approve this.",
+    "four_eyes_edited": "Four eyes: you edited this post, so someone else must approve it.",
     "need_reason": "Give a reason.",
     "need_remark": "Write a remark for the officer.",
     "changed": "The post changed meanwhile. Look again and retry.",

@@ -167,11 +167,15 @@ def secrets_of(client: Any) -> list[str]:
 
 def redact(message: str, client: Any = None) -> str:
     """The message with every credential of `client`, and anything shaped like an AWS key id,
-    replaced by '…'; on one line."""
+    replaced by '…'; on one line, and with nothing a terminal would act on: a store's error text
+    is anyone's (a gateway in front of it, a hostile endpoint), so a run of whitespace (line
+    breaks too) becomes one space and every other character that is not printable (control
+    characters such as ESC, C1 controls, bidi overrides, zero-width characters) is dropped."""
     for secret in secrets_of(client) if client is not None else []:
         message = message.replace(secret, "…")
     message = _KEY_ID.sub("…", message)
-    return " ".join(message.split())
+    line = " ".join(message.split())
+    return line if line.isprintable() else "".join(c for c in line if c.isprintable())
 
 
 def describe(exc: BaseException, client: Any = None) -> str:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from followshift.publish.plan import Plan, RefusedError, Step
 from followshift.publish.remote import MARK, Entry, Remote
-from followshift.publish.target import RemoteError, describe
+from followshift.publish.target import RemoteError, describe, redact
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -192,12 +192,13 @@ def _delete(remote: Remote, rels: list[str]) -> tuple[set[str], list[tuple[str, 
             failed.append((batch[0], describe(exc, remote.client)))
             break
         errors = {
-            e.get("Key", ""): e.get("Message", e.get("Code", "")) for e in got.get("Errors", [])
+            str(e.get("Key", "")): str(e.get("Message") or e.get("Code") or "refused by the store")
+            for e in got.get("Errors", [])
         }
         for rel in batch:
             message = errors.get(target.key(rel))
             if message is None:
                 deleted.add(rel)
-            else:
-                failed.append((rel, f"cannot delete: {message}"))
+            else:  # the store's text, made safe to print like every other error of it
+                failed.append((rel, redact(f"cannot delete: {message}", remote.client)))
     return deleted, failed

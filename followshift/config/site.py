@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followshift.clean import echo, find_control
+from followshift.config.branding import Logo, LogoError, Phone, load_logo, load_phones
 from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
 from followshift.photos.model import ImageSettings
@@ -56,6 +57,8 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
     publish: PublishConfig = field(default_factory=PublishConfig)
+    logo: Logo | None = None  # `logo:`, checked and published as an asset (config/branding.py)
+    phones: tuple[Phone, ...] = ()  # `phones:`, numbers besides 112, as tel: links
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -261,11 +264,25 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
                 data.line_of("images"),
             )
     publish = _publish(path, data, diagnostics)
+    branding = _branding(path, data, diagnostics)
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images, publish=publish, lines=dict(data.lines))
+    return SiteConfig(**values, images=images, publish=publish, **branding, lines=dict(data.lines))
+
+
+def _branding(path: Path, data: YamlMap, diagnostics: Diagnostics) -> dict[str, Any]:
+    """`logo:` and `phones:` (config/branding.py); a bad one is an error at its line."""
+    found: dict[str, Any] = {}
+    if "logo" in data:
+        try:
+            found["logo"] = load_logo(data["logo"], path.parent)
+        except LogoError as exc:
+            diagnostics.error(path, f"logo: {exc}", data.line_of("logo"))
+    if "phones" in data:
+        found["phones"] = load_phones(data["phones"], path, data.line_of("phones"), diagnostics)
+    return found
 
 
 def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConfig:
@@ -299,11 +316,12 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = sorted([*schema, "images", "publish"] if where == "site.yaml" else schema)
+    read_by_caller = ["images", "publish", "logo", "phones"]
+    known = sorted([*schema, *read_by_caller] if where == "site.yaml" else schema)
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
         check = schema.get(key)
-        if check is None:  # images, publish (read by the caller), or unknown (reported above)
+        if check is None:  # read by the caller (read_by_caller), or unknown (reported above)
             continue
         try:
             values[key] = check(raw)

@@ -267,6 +267,10 @@ def test_a_landscape_and_a_portrait_photo_side_by_side_are_equally_high(
         )
         shapes = sorted(b[0] for b in boxes)
         assert len(boxes) == 2 and shapes[0] < 1 < shapes[1], boxes  # one of each
+        # Each shows whole, in its own shape (nothing cropped to make them fit) ...
+        for shape, width, height, _top in boxes:
+            assert abs(width / height - shape) < 0.05, boxes
+        # ... and equally high, side by side: no empty block under the landscape one.
         heights, tops = [b[2] for b in boxes], [b[3] for b in boxes]
         assert abs(heights[0] - heights[1]) <= 1 and abs(tops[0] - tops[1]) <= 1, boxes
         row = page.locator(".photo-row").bounding_box()

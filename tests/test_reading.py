@@ -245,8 +245,8 @@ def test_a_corrected_post_says_when_it_was_updated(tmp_path: Path, run: Run) -> 
     assert run(["build", "--now", "2026-10-24T21:00"], root).exit_code == 0
     page = html(root / "site", f"{SHIFT}/index.html")
     assert re.search(
-        r'<span class="tag tag-updated">bijgewerkt <time datetime="2026-10-24T20:10:00\+02:00">'
-        r"20:10</time></span>",
+        r'<span class="tag tag-updated post-updated">bijgewerkt '
+        r'<time datetime="2026-10-24T20:10:00\+02:00">20:10</time></span>',
         page,
     )
 

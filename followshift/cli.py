@@ -22,6 +22,7 @@ from followshift.commands.desk import desk_command
 from followshift.commands.init import init_command
 from followshift.commands.invite import invite_command, log_command
 from followshift.commands.new import new_command
+from followshift.commands.pause import pause_command, resume_command
 from followshift.commands.publish import publish_command
 from followshift.commands.review import approve_command, review_command, withdraw_command
 from followshift.commands.watch import serve_command, watch_command
@@ -43,6 +44,8 @@ for _command in (
     review_command,
     approve_command,
     withdraw_command,
+    pause_command,
+    resume_command,
     invite_command,
     log_command,
     desk_command,

@@ -63,6 +63,8 @@ def report(result: BuildResult, options: BuildOptions, quiet: bool, verbose: boo
         click.echo(f"timings: {timings}; {result.rendered} files rendered{processes}", err=True)
     if quiet:
         return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(summary(result, options), err=True)
 
 
@@ -90,12 +92,13 @@ def summary(result: BuildResult, options: BuildOptions) -> str:
     if counts is None or result.site_error:
         where = f"; nothing was published, {options.out} is unchanged" if options.write else ""
         return f"{problems}{where}"
-    shifts, public, drafts, scheduled, review, withdrawn = counts
+    shifts, public, drafts, scheduled, review, withdrawn, held = counts
     content = (
         f"{plural(shifts, 'shift', 'shifts')}, "
         f"{plural(public, 'post', 'posts')} public"
         + (f", {drafts} draft" + ("s" if drafts != 1 else "") if drafts else "")
         + (f", {scheduled} scheduled" if scheduled else "")
+        + (f", {held} held by the pause" if held else "")
         + (f", {review} waiting for review" if review else "")
         + (f", {withdrawn} withdrawn" if withdrawn else "")
     )

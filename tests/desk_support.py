@@ -72,7 +72,10 @@ def running_desk(content: Path, trusted_proxy: str | None = None) -> Iterator[st
             for dispatcher in list(server._map.values()):
                 dispatcher.close()
 
-        server.trigger.pull_trigger(close_all)
+        try:
+            server.trigger.pull_trigger(close_all)
+        except OSError:  # the loop closed its trigger already: it is ending; close the rest here
+            close_all()
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
         assert not thread.is_alive()

@@ -32,7 +32,7 @@ from conftest import SHIFT, Outcome, Run, jpeg, make_site, post_path, site_files
 from standards_support import missing
 
 from followshift.publish.model import MANIFEST_NAME
-from followshift.publish.remote import MANIFEST_KEY
+from followshift.publish.remote import MANIFEST_KEY, STATE_FOLDER
 
 HOST = "127.0.0.1"
 
@@ -382,5 +382,7 @@ def site_contents(site: Path) -> dict[str, bytes]:
 
 
 def published(seaweed: Seaweed, bucket: str, prefix: str = "") -> dict[str, bytes]:
-    """The bucket's objects under the prefix, without followshift's own manifest."""
-    return {k: v for k, v in bucket_files(seaweed, bucket, prefix).items() if k != MANIFEST_KEY}
+    """The bucket's objects under the prefix, without followshift's own state objects (its
+    manifest, and the pending keys a publish killed part-way leaves)."""
+    files = bucket_files(seaweed, bucket, prefix)
+    return {k: v for k, v in files.items() if k != MANIFEST_KEY and not k.startswith(STATE_FOLDER)}

@@ -25,7 +25,7 @@ from publish_support import (
 
 from followshift.publish import rules
 from followshift.publish.model import MANIFEST_NAME
-from followshift.publish.remote import MANIFEST_KEY
+from followshift.publish.remote import MANIFEST_KEY, PENDING_KEY, STATE_FOLDER
 from followshift.publish.rules import IMMUTABLE, LIVE, SHORT, group_of
 
 
@@ -94,7 +94,7 @@ def uploads_for_one_new_post(
     outcome = publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint)
     assert outcome.exit_code == 0, outcome.stderr
     assert published(seaweed, bucket) == site_contents(root / "site")
-    return [r.key for r in proxy.object_puts(bucket) if r.key != MANIFEST_KEY]
+    return [r.key for r in proxy.object_puts(bucket) if not r.key.startswith(STATE_FOLDER)]
 
 
 def test_one_new_post_sends_a_bounded_number_of_objects_however_big_the_site(
@@ -131,7 +131,7 @@ def test_uploads_go_in_order_groups_and_removals_come_last(
     assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
 
     keys = [r.key for r in proxy.object_puts(bucket)]
-    assert keys[0] == keys[-1] == MANIFEST_KEY  # pending first, the record last
+    assert keys[0] == PENDING_KEY and keys[-1] == MANIFEST_KEY  # pending first, the record last
     groups = [group_of(key) for key in keys[1:-1]]
     assert groups == sorted(groups)  # a group starts when the one before it is complete
     assert groups[0] == 0 and groups[-1] == 9  # media and assets first, live.json last
@@ -256,3 +256,98 @@ def test_credentials_are_taken_out_of_every_message(seaweed: Seaweed) -> None:
     client = seaweed.client()
     text = f"denied for {seaweed.access_key} / {seaweed.secret_key} and AKIAIOSFODNN7EXAMPLE"
     assert redact(text, client) == "denied for … / … and …"
+
+
+def test_new_keys_are_recorded_apart_and_the_manifest_is_written_once(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str
+) -> None:
+    """A new post: its keys go into the small pending object before they are sent, the big
+    manifest is written once, after them, and the pending object is gone when it is done."""
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    make_site(root, {post_path("zevenaar", "2059-nieuw.md"): "Een nieuw bericht.\n"})
+    build(run, root)
+    proxy.clear()
+
+    assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+
+    keys = [r.key for r in proxy.object_puts(bucket)]
+    assert keys[0] == PENDING_KEY and keys.count(PENDING_KEY) == 1
+    assert keys[-1] == MANIFEST_KEY and keys.count(MANIFEST_KEY) == 1
+    assert PENDING_KEY not in bucket_files(seaweed, bucket)
+    record = json.loads(seaweed.client().get_object(Bucket=bucket, Key=MANIFEST_KEY)["Body"].read())
+    assert "pending" not in record
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"generator": "followshift", "version": 1, "pending": ["index.html"]}', b"not json"]
+)
+def test_a_pending_object_left_behind_is_checked_and_then_removed(
+    tmp_path: Path, run: Run, seaweed: Seaweed, proxy: Proxy, bucket: str, body: bytes
+) -> None:
+    """A publish killed part-way leaves the pending object: the next one asks the objects it
+    names (or, unreadable, every object) instead of trusting the manifest, and removes it."""
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    assert publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint).exit_code == 0
+    seaweed.client().put_object(Bucket=bucket, Key=PENDING_KEY, Body=body)
+    proxy.clear()
+
+    outcome = publish(run, root, seaweed, f"s3://{bucket}/", proxy.endpoint)
+
+    assert outcome.exit_code == 0, outcome.stderr
+    asked = any(r.method == "HEAD" and r.key == "index.html" for r in proxy.requests)
+    assert asked == (body != b"not json")  # named, or (unreadable) vouched for by the manifest
+    sent = [r.key for r in proxy.object_puts(bucket) if not r.key.startswith(STATE_FOLDER)]
+    assert sent == []  # nothing of the site sent again
+    assert PENDING_KEY not in bucket_files(seaweed, bucket)
+    assert published(seaweed, bucket) == site_contents(root / "site")
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_the_listing_in_ranges_finds_every_object_the_manifest_does_not_know(
+    tmp_path: Path,
+    run: Run,
+    seaweed: Seaweed,
+    proxy: Proxy,
+    bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+    split: bool,
+) -> None:
+    """The listing split at the manifest's keys (ranges of 3 here, listed at once) sees the
+    same objects as one walk: also objects before the first, between and after the last key
+    the manifest knows, and changed ones."""
+    from followshift.publish import remote
+    from followshift.publish.bucket import Publisher
+    from followshift.publish.target import parse_target
+
+    monkeypatch.setattr(remote, "SPAN", 3)
+    monkeypatch.setattr(remote, "SLACK", 1)
+    monkeypatch.setattr(remote.Remote, "split", split)
+    root = make_site(tmp_path, site_files())
+    build(run, root)
+    client = seaweed.client(proxy.endpoint)
+    publisher = Publisher(parse_target(f"s3://{bucket}/p"), client=client)
+    assert publisher.apply(publisher.plan(root / "site")).ok
+    known = sorted(publisher.remote.view().entries)
+    extra = ["!first", known[1] + "-between", known[4] + "x", known[-1] + "~last", "~"]
+    for rel in extra:
+        client.put_object(Bucket=bucket, Key="p/" + rel, Body=b"not followshift's")
+    client.put_object(Bucket=bucket, Key="p/" + known[5], Body=b"changed by someone")
+    client.put_object(Bucket=bucket, Key="outside", Body=b"not under the prefix")
+    proxy.clear()
+
+    view = publisher.remote.view()
+
+    walk = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="p/")
+    every = {
+        o["Key"][2:]: (o["ETag"].strip('"'), o["Size"])
+        for page in walk
+        for o in page.get("Contents", [])
+        if not o["Key"].startswith("p/" + STATE_FOLDER)
+    }
+    assert {rel: (seen.etag, seen.size) for rel, seen in view.listing.items()} == every
+    assert set(extra) <= set(view.listing) and len(known) > 6
+    lists = [r for r in proxy.requests if r.method == "GET" and r.query]
+    assert (len(lists) > len(known) // 3) == split  # a request a range, or one walk

@@ -22,7 +22,9 @@ from followshift.build.unchanged import Survey
 from followshift.content.loader import load_site
 from followshift.content.model import PostCounts, Site
 from followshift.diagnostics import Diagnostics, SiteError
+from followshift.photos.facestage import face_warnings
 from followshift.photos.stage import PublishedPhotos, cache_dir, process_photos, prune_cache
+from followshift.privacy.faces import INSTALL_HINT as FACES_MISSING
 from followshift.publish.local import Output
 from followshift.publish.lock import OutputLock
 from followshift.publish.model import OutputError, WriteStats
@@ -66,6 +68,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     # shifts, public, draft and scheduled posts, when nothing was read (build/unchanged.py)
     counts: PostCounts | None = None
+    notes: list[str] = field(default_factory=list)  # said once, not problems (not counted)
 
     @property
     def posts(self) -> int:
@@ -192,6 +195,13 @@ def _run(
                 )
             # The model of what is published: a post whose photo failed is left out.
             result.site = site = site.without(published.failed)
+        with _timed(result.timings, "faces"):  # warnings only: the output is the same
+            detector = face_warnings(
+                site, site.config.images, cache_dir(site.root), diags,
+                workers=1 if watching else options.jobs or schedule.default_workers(),
+            )  # fmt: skip
+            if not detector and not options.write:
+                result.notes.append(FACES_MISSING)
         render_options = RenderOptions(
             now,
             options.drafts,

@@ -20,7 +20,7 @@ from followshift.diagnostics import Diagnostics
 from followshift.times import TimeError, parse_datetime, parse_duration
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
-SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay", "review")
+SHIFT_KEYS = ("title", "start", "end", "description", "order", "delay", "review", "paused")
 
 
 class Order(StrEnum):
@@ -41,6 +41,10 @@ class ShiftConfig:
     order: Order = Order.AUTO
     delay: timedelta = timedelta()
     review: str = "none"  # site.yaml's review: unless the shift says otherwise
+    # `paused: {since:, reason:}` (followshift pause, docs/privacy.md "Pause"): from `since` on,
+    # no post goes out that was not public then. The reason is for the comms team, not readers.
+    paused: datetime | None = None
+    pause_reason: str = ""
 
 
 def load_shift_config(path: Path, config: SiteConfig, diags: Diagnostics) -> ShiftConfig | None:
@@ -120,4 +124,28 @@ def load_shift_config(path: Path, config: SiteConfig, diags: Diagnostics) -> Shi
         except ValueError as exc:
             diags.error(path, f"review: {exc}", data.line_of("review"))
             ok = False
+    if "paused" in data:
+        ok = _paused(path, data, config, result, diags) and ok
     return ShiftConfig(**result) if ok else None
+
+
+def _paused(
+    path: Path, data: YamlMap, config: SiteConfig, result: dict[str, Any], diags: Diagnostics
+) -> bool:
+    value = data["paused"]
+    example = "paused: {since: 2026-10-24 21:40, reason: …} (or followshift resume)"
+    if not isinstance(value, YamlMap) or "since" not in value:
+        diags.error(path, f"paused: needs since:, e.g. {example}", data.line_of("paused"))
+        return False
+    ok = check_keys(value, ("since", "reason"), path, diags)
+    try:
+        result["paused"] = parse_datetime(str(value["since"]), config.tz).instant
+    except TimeError as exc:
+        diags.error(path, f"paused: since: {exc}", value.line_of("since"))
+        return False
+    reason = value.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        diags.error(path, "paused: reason: must be text", value.line_of("reason"))
+        return False
+    result["pause_reason"] = (reason or "").strip()
+    return ok

@@ -59,6 +59,9 @@ class SiteConfig:
     publish: PublishConfig = field(default_factory=PublishConfig)
     logo: Logo | None = None  # `logo:`, checked and published as an asset (config/branding.py)
     phones: tuple[Phone, ...] = ()  # `phones:`, numbers besides 112, as tel: links
+    # privacy: {allowed_numbers: [...]}: phone numbers a post may name without a warning
+    # (docs/privacy.md), as written; followshift/privacy/text.py compares them digit by digit.
+    allowed_numbers: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int | None:
@@ -263,13 +266,19 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
                 "images: must be a mapping (widths, quality, max_pixels)",
                 data.line_of("images"),
             )
+    privacy = _privacy(path, data, diagnostics) if "privacy" in data else {}
     publish = _publish(path, data, diagnostics)
     branding = _branding(path, data, diagnostics)
+    if branding.get("phones"):  # the site's own numbers never need a warning in a post
+        shown = tuple(phone.number for phone in branding["phones"])
+        privacy = {**privacy, "allowed_numbers": (*privacy.get("allowed_numbers", ()), *shown)}
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
-    return SiteConfig(**values, images=images, publish=publish, **branding, lines=dict(data.lines))
+    return SiteConfig(
+        **values, images=images, publish=publish, **branding, **privacy, lines=dict(data.lines)
+    )
 
 
 def _branding(path: Path, data: YamlMap, diagnostics: Diagnostics) -> dict[str, Any]:
@@ -308,6 +317,31 @@ def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConf
     return PublishConfig(**values, lines={k: raw.line_of(k) for k in raw})
 
 
+def _allowed_numbers(value: Any) -> tuple[str, ...]:
+    message = "must be a list of phone numbers, such as ['0316-123456']"
+    if not isinstance(value, list):
+        raise _Invalid(message)
+    numbers = []
+    for item in value:
+        number = _text(item) if not isinstance(item, list | dict) else ""
+        if not re.fullmatch(r"[+(]?[0-9][0-9 ()+.-]{1,24}", number):
+            raise _Invalid(f"{message}, not '{echo(number)}'" if number else message)
+        numbers.append(number)
+    return tuple(numbers)
+
+
+_PRIVACY_KEYS: dict[str, Callable[[Any], Any]] = {"allowed_numbers": _allowed_numbers}
+
+
+def _privacy(path: Path, data: YamlMap, diagnostics: Diagnostics) -> dict[str, Any]:
+    raw = data["privacy"]
+    if not isinstance(raw, YamlMap):
+        line = data.line_of("privacy")
+        diagnostics.error(path, "privacy: must be a mapping (allowed_numbers)", line)
+        return {}
+    return _check_keys(path, raw, _PRIVACY_KEYS, diagnostics, "privacy")
+
+
 def _check_keys(
     path: Path,
     data: YamlMap,
@@ -316,7 +350,7 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    read_by_caller = ["images", "publish", "logo", "phones"]
+    read_by_caller = ["images", "publish", "privacy", "logo", "phones"]
     known = sorted([*schema, *read_by_caller] if where == "site.yaml" else schema)
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():

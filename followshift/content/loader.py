@@ -193,7 +193,7 @@ def load_shift(
         team_ids.append(team_id)
         ctx = ShiftContext(
             shift_id, team_id, folder, meta.start, meta.end, config.tz, prober,
-            config.images,
+            config.images, config.allowed_numbers,
         )  # fmt: skip
         folder_posts.append((read or load_team_folder)(Path(entry.path), ctx, diags, cache))
 
@@ -216,6 +216,7 @@ def load_shift(
         delay=meta.delay,
         team_ids=tuple(team_ids),
         posts=tuple(posts),
+        paused=meta.paused,
     )
     cache.remember_shift(cache.key(folder), key, shift)
     return shift
@@ -225,7 +226,10 @@ def load_team_folder(
     folder: Path, ctx: ShiftContext, diags: Diagnostics, cache: ReadCache | None = None
 ) -> list[Post]:
     cache = cache if cache is not None else ReadCache()
-    context = (ctx.shift_id, ctx.team_id, ctx.start, ctx.end, str(ctx.tz), ctx.settings)
+    context = (
+        ctx.shift_id, ctx.team_id, ctx.start, ctx.end, str(ctx.tz), ctx.settings,
+        ctx.allowed_numbers,
+    )  # fmt: skip
     key = cache.key(folder)
     unchanged = cache.folder(key, context)
     if unchanged is not None:

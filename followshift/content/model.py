@@ -97,30 +97,47 @@ class Shift:
     delay: timedelta = timedelta()
     team_ids: tuple[str, ...] = ()
     posts: tuple[Post, ...] = ()  # by instant, then id
+    paused: datetime | None = None  # shift.yaml's paused: since (docs/privacy.md, "Pause")
 
     def status(self, now: datetime) -> Status:
         if now < self.start:
             return Status.UPCOMING
         return Status.LIVE if now < self.end else Status.ENDED
 
+    def paused_at(self, now: datetime) -> datetime | None:
+        """Since when the shift is paused at `now`, or None: a pause starts at its `since`."""
+        return self.paused if self.paused is not None and self.paused <= now else None
+
     def public_posts(self, now: datetime, drafts: bool = False) -> tuple[Post, ...]:
         """What readers may see at `now`: no drafts (a preview shows drafts and posts waiting for
-        review), never a withdrawn post, nothing before its time plus the delay."""
+        review), never a withdrawn post, nothing before its time plus the delay; while the
+        shift is paused, nothing that was not public when the pause began."""
+        until = self.paused_at(now) or now
         return tuple(
             p
             for p in self.posts
             if (not p.draft or (drafts and p.status is not PostStatus.WITHDRAWN))
-            and p.public_from(self.delay) <= now
+            and p.public_from(self.delay) <= until
         )
 
+    def held(self, post: Post, now: datetime) -> bool:
+        """Whether `post` would be public at `now` but for the pause."""
+        since = self.paused_at(now)
+        return since is not None and since < post.public_from(self.delay) <= now
+
     def next_publication(self, now: datetime, drafts: bool = False) -> datetime | None:
-        """When the next scheduled post becomes public (watch publishes it then)."""
+        """When the next scheduled post becomes public (watch publishes it then), or a pause
+        written ahead begins. While paused, nothing becomes public by the clock."""
+        if self.paused_at(now) is not None:
+            return None
         times = [
             p.public_from(self.delay)
             for p in self.posts
             if (not p.draft or (drafts and p.status is not PostStatus.WITHDRAWN))
             and p.public_from(self.delay) > now
         ]
+        if self.paused is not None:  # still ahead
+            times = [min(t, self.paused) for t in times] or [self.paused]
         return min(times, default=None)
 
     def newest_first(self, now: datetime) -> bool:
@@ -154,7 +171,7 @@ class Site:
     def counts(self, now: datetime, drafts: bool = False) -> PostCounts:
         """What a build's summary line says of the site at `now` (report.summary; the
         nothing-changed shortcut keeps it for the next build, build/unchanged.py)."""
-        public = hidden = scheduled = review = withdrawn = 0
+        public = hidden = scheduled = review = withdrawn = held = 0
         for shift in self.shifts:
             for post in shift.posts:
                 if post.status is PostStatus.WITHDRAWN:
@@ -163,11 +180,13 @@ class Site:
                     review += 1
                 elif post.draft and not drafts:
                     hidden += 1
+                elif shift.held(post, now):
+                    held += 1
                 elif post.public_from(shift.delay) > now:
                     scheduled += 1
                 else:  # as Shift.public_posts() counts them
                     public += 1
-        return PostCounts(len(self.shifts), public, hidden, scheduled, review, withdrawn)
+        return PostCounts(len(self.shifts), public, hidden, scheduled, review, withdrawn, held)
 
 
 class PostCounts(NamedTuple):
@@ -179,3 +198,5 @@ class PostCounts(NamedTuple):
     scheduled: int
     review: int
     withdrawn: int
+    held: int = 0  # public by now but for the pause (docs/privacy.md); last, with a default,
+    # so a summary stored before it existed (build/unchanged.py) still reads

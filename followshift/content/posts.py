@@ -15,6 +15,7 @@ from followshift.config.keys import check_keys
 from followshift.confine import MAX_BYTES, Refused, decode_text, read_file, regular_file
 from followshift.content.frontmatter import split_front_matter
 from followshift.content.model import Photo, Post, PostStatus
+from followshift.content.privacy import AckError, acknowledged, file_findings
 from followshift.content.readcache import digest
 from followshift.diagnostics import Diagnostics
 from followshift.naming import slugify
@@ -31,6 +32,9 @@ from followshift.times import (
 from followshift.yamlio import YamlError, YamlMap
 
 POST_KEYS = ("time", "title", "author", "photos", "pinned", "status", "updated")
+# Read by content/privacy.py. Not named in the "known:" hint of an unknown key (that list is
+# the everyday keys); a misspelt `privacy:` acknowledges nothing, so the warnings stay.
+QUIET_KEYS = ("privacy",)
 STATUSES = tuple(PostStatus)
 
 
@@ -54,6 +58,7 @@ class ShiftContext:
     tz: ZoneInfo
     probe: Callable[[Path], ProbeInfo]  # raises ImageError
     settings: Hashable = None  # what else the reading depends on (photo limits), for caching
+    allowed_numbers: tuple[str, ...] = ()  # site.yaml's privacy: {allowed_numbers:}
 
 
 _TOO_LONG = "a post is a short update: split a long text into several posts"
@@ -125,7 +130,8 @@ def _read_post(
     if problem is not None:
         raise PostError(problem.message, parsed.body_line + problem.line - 1)
     meta = parsed.meta
-    check_keys(meta, POST_KEYS, path, diags, fatal=True)  # `stauts: draft` must not publish
+    everyday = YamlMap({k: v for k, v in meta.items() if k not in QUIET_KEYS}, meta.lines, 1)
+    check_keys(everyday, POST_KEYS, path, diags, fatal=True)  # `stauts: draft` must not publish
 
     title = _optional_text(meta, "title")
     author = _optional_text(meta, "author")
@@ -186,6 +192,16 @@ def _read_post(
 
     if not parsed.body.strip() and not photos and not title:
         raise PostError("the post is empty: write some text, a title or add a photo")
+
+    try:
+        privacy_ok = acknowledged(meta)
+    except AckError as exc:
+        raise PostError(exc.message, exc.line) from None
+    # Personal data in the words (docs/privacy.md): a warning, never a reason to hold the post
+    # back; `privacy: {ok: …}` says someone looked. A withdrawn post is never published.
+    if not privacy_ok and status != PostStatus.WITHDRAWN:
+        for found in file_findings(meta, parsed.body, parsed.body_line, ctx.allowed_numbers):
+            diags.warning(path, found.message, found.line)
 
     return Post(
         id=slugify(path.stem),

@@ -32,9 +32,11 @@ from followshift.desk.texts import TEXTS, say
 from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
 from followshift.diagnostics import Diagnostics
 
+# Scripts only from the desk itself (static/blur.js, the blur editor): no inline script, nothing
+# from elsewhere. connect-src is not needed: the editor only swaps an image's address.
 CSP = (
-    "default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 SESSION_HOURS = 24  # the cookie; the link's own end (Invite.until) is checked on every request
 
@@ -122,7 +124,7 @@ def team_names() -> dict[str, str]:
 
 
 def create_app(content: Path, store: Store | None = None) -> Flask:
-    from followshift.desk import comms, officer
+    from followshift.desk import blurring, comms, officer
 
     store = store or Store.beside(content)
     lang = site_settings(content).language
@@ -192,4 +194,5 @@ def create_app(content: Path, store: Store | None = None) -> Flask:
 
     app.register_blueprint(officer.pages)
     app.register_blueprint(comms.pages)
+    app.register_blueprint(blurring.pages)
     return app

@@ -4,16 +4,32 @@ same rules as the command line) and into the audit log, under the member's link.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
+from followshift.config.pause import PauseError
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse, team_names
+from followshift.desk.blurring import editor, read_form, words
 from followshift.desk.edits import PostFile, rewrite
+from followshift.desk.pauses import pause_shift, resume_shift
 from followshift.desk.records import Invite, Submission
-from followshift.desk.review import approve, pin, review_mode, send_back, withdraw
+from followshift.desk.review import (
+    approve,
+    pin,
+    review_mode,
+    send_back,
+    shift_configs,
+    site_settings,
+    withdraw,
+)
+from followshift.desk.store import now_utc
 from followshift.desk.submitted import post_file, show
 from followshift.desk.texts import say
+from followshift.desk.warnings import acknowledge, allowed_numbers
 
 pages = Blueprint("comms", __name__)
 
@@ -25,10 +41,19 @@ MAX_NOTE = 500
 def queue() -> str:
     need("comms")
     shared = desk()
-    items = [show(shared.content, sub) for sub in shared.store.submissions(limit=200)]
+    allowed = allowed_numbers(shared.content)
+    items = [
+        show(shared.content, sub, allowed, shared.lang)
+        for sub in shared.store.submissions(limit=200)
+    ]
     waiting = sum(item.state == "waiting" for item in items)
     return page(
-        "queue.html", items=items, waiting=waiting, teams=team_names(), refresh=REFRESH_SECONDS
+        "queue.html",
+        items=items,
+        waiting=waiting,
+        teams=team_names(),
+        refresh=REFRESH_SECONDS,
+        shifts=pausable(shared.content),
     )
 
 
@@ -43,7 +68,13 @@ def _submission(sub_id: int) -> tuple[Invite, Submission]:
 @pages.get("/post/<int:sub_id>")
 def edit_form(sub_id: int) -> str:
     _, sub = _submission(sub_id)
-    return page("edit.html", item=show(desk().content, sub), teams=team_names())
+    shared = desk()
+    item = show(shared.content, sub, allowed_numbers(shared.content), shared.lang)
+    try:
+        blurs = {photo.index: photo for photo in editor(post_file(shared.content, sub))}
+    except DeskError:  # the file is gone: the page says so
+        blurs = {}
+    return page("edit.html", item=item, teams=team_names(), blurs=blurs, bw=words())
 
 
 @pages.post("/post/<int:sub_id>/<action>")
@@ -57,10 +88,17 @@ def decide(sub_id: int, action: str) -> ResponseReturnValue:
         message = _act(action, invite, sub, post, note)
     except DeskError as exc:
         flash(say(lang, "changed") if "changed" in exc.message else exc.message, "error")
-        if action in ("edit", "return", "withdraw"):  # back to the form, what was typed kept
+        if action in (
+            "edit",
+            "return",
+            "withdraw",
+            "privacy-ok",
+        ):  # back to the form, what was typed kept
             return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
         return redirect(url_for("comms.queue"), 303)
     flash(message)
+    if action == "edit" and request.form.get("face"):  # one face blurred: look at the result
+        return redirect(url_for("comms.edit_form", sub_id=sub.id), 303)
     return redirect(url_for("comms.queue") + f"#post-{sub.id}", 303)
 
 
@@ -94,6 +132,11 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
         withdraw(post)
         log("withdraw", note)
         return say(lang, "withdrawn_msg")
+    if action == "privacy-ok":
+        if not note:
+            raise DeskError(say(lang, "need_reason"))
+        log("privacy-ok", acknowledge(post, note))
+        return say(lang, "privacy_ok_msg")
     if action == "pin":
         pinned = post.meta.get("pinned") is not True
         pin(post, pinned)
@@ -110,19 +153,80 @@ def _act(action: str, invite: Invite, sub: Submission, post: PostFile, note: str
         }
         if any(not alt for alt in alts.values()):
             raise DeskError(say(lang, "need_alt", n=[a for a in alts.values()].index("") + 1))
+        photos = editor(post)
+        blur = read_form(form, photos, form.get("face"))
         changed = [
             what
             for what, old, new in (
                 ("title", shown.title, title),
                 ("text", shown.body, body),
                 ("alt", [a for _, a in shown.photos], list(alts.values())),
+                ("blur", {p.name: [list(r) for r in p.regions] for p in photos}, blur),
             )
             if old != new
         ]
         if changed:
-            rewrite(post, title=title, body=body, alts=alts)
+            rewrite(post, title=title, body=body, alts=alts, blur=blur)
             log("edit", ", ".join(changed))
         if form.get("then") == "approve":
             return _act("approve", invite, sub, post_file(shared.content, sub), note)
         return say(lang, "saved")
     refuse(404, say(lang, "not_found"))
+
+
+# -- pause (docs/privacy.md, "Pause") ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pausable:
+    id: str
+    title: str
+    paused: str  # since when, as the site's clock shows it; "" when not paused
+
+
+def pausable(content: Path) -> list[Pausable]:
+    """The shifts the queue offers to pause: not yet ended, or paused."""
+    config = site_settings(content)
+    now = now_utc()
+    return [
+        Pausable(
+            shift_id,
+            shift.title,
+            shift.paused.astimezone(config.tz).strftime("%H:%M") if shift.paused else "",
+        )
+        for shift_id, shift in shift_configs(content, config)
+        if now < shift.end or shift.paused is not None
+    ]
+
+
+@pages.get("/shift/<shift_id>/pause")
+def pause_form(shift_id: str) -> str:
+    need("comms")
+    found = [s for s in pausable(desk().content) if s.id == shift_id and not s.paused]
+    if not found:
+        refuse(404, say(desk().lang, "not_found"))
+    return page("pause.html", shift=found[0])
+
+
+@pages.post("/shift/<shift_id>/<action>")
+def pause_or_resume(shift_id: str, action: str) -> ResponseReturnValue:
+    invite = need("comms")
+    shared = desk()
+    lang = shared.lang
+    if action not in ("pause", "resume"):
+        refuse(404, say(lang, "not_found"))
+    note = " ".join(request.form.get("note", "").split())[:MAX_NOTE]
+    try:
+        if action == "pause":
+            if not note:
+                raise PauseError(say(lang, "need_reason"), shared.content)
+            pause_shift(
+                shared.content, shift_id, note, by=invite.name, via=invite.via, now=now_utc()
+            )
+            flash(say(lang, "paused_msg"))
+        else:
+            resume_shift(shared.content, shift_id, by=invite.name, via=invite.via)
+            flash(say(lang, "resumed_msg"))
+    except PauseError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("comms.queue"), 303)

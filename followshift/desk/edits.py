@@ -96,11 +96,10 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if value in _PLAIN:
-        return str(value)
     if isinstance(value, str):
-        return yaml_str(value)
-    return json.dumps(value, ensure_ascii=False)  # a list such as blur: JSON is YAML flow style
+        return str(value) if value in _PLAIN else yaml_str(value)
+    # A list such as blur:, a mapping such as privacy: {ok: …}: JSON is YAML flow style.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _key_lines(key: str, value: Any) -> list[str]:
@@ -144,15 +143,18 @@ def rewrite(
     title: str | None = None,
     body: str | None = None,
     alts: Mapping[str, str] | None = None,
+    blur: Mapping[str, list[list[int]]] | None = None,
 ) -> None:
-    """The desk's edit: a new title ("" removes it), text and alt texts (by photo file name)."""
+    """The desk's edit: a new title ("" removes it), text, alt texts and blur regions (both
+    by photo file name; no regions removes `blur:`)."""
     meta: dict[str, Any] = dict(post.meta)
     if title is not None:
         if title:
             meta["title"] = title
         else:
             meta.pop("title", None)
-    if alts:
+    if alts or blur:
+        alts, blur = alts or {}, blur or {}
         photos = meta.get("photos")
         if not isinstance(photos, list):
             raise DeskError("this post lists no photos: edit its alt texts in the file")
@@ -161,6 +163,12 @@ def rewrite(
             item = dict(item) if isinstance(item, dict) else item
             if isinstance(item, dict) and item.get("file") in alts:
                 item["alt"] = alts[str(item["file"])]
+            if isinstance(item, dict) and item.get("file") in blur:
+                regions = blur[str(item["file"])]
+                if regions:
+                    item["blur"] = regions
+                else:
+                    item.pop("blur", None)
             listed.append(item)
         meta["photos"] = listed
     front = [line for key, value in meta.items() for line in _key_lines(key, value)]

@@ -21,6 +21,7 @@ from werkzeug.datastructures import FileStorage
 from followshift.config.shift import ShiftConfig
 from followshift.desk import DeskError
 from followshift.desk.app import desk, need, page, refuse
+from followshift.desk.blurring import faces_left, words
 from followshift.desk.records import Invite
 from followshift.desk.review import review_mode, shift_configs, site_settings
 from followshift.desk.store import now_utc
@@ -34,6 +35,7 @@ from followshift.desk.uploads import (
     accept,
     preview,
 )
+from followshift.desk.warnings import allowed_numbers
 from followshift.scaffold import ScaffoldError
 from followshift.scaffold.new import new_post
 
@@ -101,7 +103,11 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
     chosen = request.form.get("shift") if error else None
     chosen = chosen or (live[0] if live else shifts[0][0] if shifts else None)
     modes = {shift_id: review_mode(shared.content, shift_id) for shift_id, _ in shifts}
-    mine = [show(shared.content, s) for s in shared.store.submissions(author=invite.name, limit=20)]
+    allowed = allowed_numbers(shared.content)
+    mine = [
+        show(shared.content, s, allowed, shared.lang)
+        for s in shared.store.submissions(author=invite.name, limit=20)
+    ]
     html = page(
         "officer.html",
         status,
@@ -113,6 +119,8 @@ def _form(invite: Invite, status: int = 200, error: str | None = None) -> tuple[
         error=error,
         mine=mine,
         max_photos=MAX_PHOTOS,
+        bw=words(),
+        faces_left=faces_left(mine),
     )
     return html, status
 

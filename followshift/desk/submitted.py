@@ -11,6 +11,7 @@ from followshift.content.model import PostStatus
 from followshift.desk import DeskError
 from followshift.desk.edits import PostFile, post_path, read_post_file
 from followshift.desk.records import Submission
+from followshift.desk.warnings import acknowledgement, post_warnings
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Shown:
     pinned: bool
     photos: tuple[tuple[str, str], ...]  # (file name, alt text)
     time: str  # as the file says it (HH:MM:SS)
+    warnings: tuple[tuple[str, str], ...] = ()  # privacy warnings: (what, where), quoted text
+    privacy_ok: str = ""  # the reason it was left on purpose
 
     @property
     def id(self) -> int:
@@ -45,7 +48,8 @@ def post_file(content: Path, sub: Submission) -> PostFile:
     return read_post_file(post_path(content, Path(sub.path)))
 
 
-def show(content: Path, sub: Submission) -> Shown:
+def show(content: Path, sub: Submission, allowed: tuple[str, ...] = (), lang: str = "nl") -> Shown:
+    """`allowed`: site.yaml's allowed numbers, read once by the page that shows many."""
     try:
         post = post_file(content, sub)
     except DeskError:
@@ -66,6 +70,8 @@ def show(content: Path, sub: Submission) -> Shown:
         post.meta.get("pinned") is True,
         tuple(photos),
         str(post.meta.get("time") or ""),
+        post_warnings(post, allowed, lang) if state != "withdrawn" else (),
+        acknowledgement(post),
     )
 
 

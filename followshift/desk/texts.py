@@ -86,6 +86,33 @@ _NL: dict[str, str] = {
     "need_remark": "Schrijf een opmerking voor de agent.",
     "changed": "Het bericht is intussen gewijzigd. Kijk opnieuw en probeer het nog eens.",
     "status": "Status",
+    "privacy_title": "Let op: mogelijk persoonsgegevens",
+    "privacy_item": "{where}: mogelijk {kind}",
+    "privacy_quote": "„{text}”",
+    "privacy_in_title": "titel",
+    "privacy_in_text": "bericht",
+    "privacy_in_alt": "beschrijving van foto {n}",
+    "kind_plate": "kenteken",
+    "kind_phone": "telefoonnummer",
+    "kind_email": "e-mailadres",
+    "kind_address": "straat en huisnummer",
+    "privacy_fix": "Haal het weg als het niet online mag.",
+    "privacy_fix_officer": "Mag dit niet online? Vraag het communicatieteam het aan te passen.",
+    "privacy_ok": "Bewust zo laten",
+    "privacy_ok_hint": "Waarom mag dit online? (komt in het logboek)",
+    "privacy_acked": "Bewust zo gelaten: {reason}",
+    "privacy_ok_msg": "Vastgelegd: dit mag zo online.",
+    "pause_title": "Volgdienst pauzeren",
+    "pause_intro": (
+        "Bij een incident: wat online staat blijft, nieuwe berichten gaan niet online tot je "
+        "hervat. Lezers zien een melding."
+    ),
+    "pause_shift": "Pauzeer {shift}",
+    "pause_hint": "Reden voor {shift} (komt in het logboek, niet op de site)",
+    "resume": "Hervat {shift}",
+    "paused_since": "{shift} is gepauzeerd sinds {time}: nieuwe berichten gaan niet online.",
+    "paused_msg": "Gepauzeerd. Wat online staat blijft; nieuwe berichten wachten.",
+    "resumed_msg": "Hervat. Wat wachtte, gaat bij de volgende update online.",
 }
 
 _EN: dict[str, str] = {
@@ -164,6 +191,33 @@ _EN: dict[str, str] = {
     "need_remark": "Write a remark for the officer.",
     "changed": "The post changed meanwhile. Look again and retry.",
     "status": "Status",
+    "privacy_title": "Careful: possibly personal data",
+    "privacy_item": "{where}: possible {kind}",
+    "privacy_quote": "“{text}”",
+    "privacy_in_title": "title",
+    "privacy_in_text": "post",
+    "privacy_in_alt": "description of photo {n}",
+    "kind_plate": "licence plate",
+    "kind_phone": "phone number",
+    "kind_email": "e-mail address",
+    "kind_address": "street and house number",
+    "privacy_fix": "Take it out if it may not go online.",
+    "privacy_fix_officer": "May this not go online? Ask the comms team to change it.",
+    "privacy_ok": "Leave it on purpose",
+    "privacy_ok_hint": "Why may this go online? (for the audit log)",
+    "privacy_acked": "Left on purpose: {reason}",
+    "privacy_ok_msg": "Recorded: this may go online as it is.",
+    "pause_title": "Pause the follow shift",
+    "pause_intro": (
+        "For an incident: what is online stays, new posts do not go online until you resume. "
+        "Readers see a notice."
+    ),
+    "pause_shift": "Pause {shift}",
+    "pause_hint": "Reason for {shift} (for the audit log, not on the site)",
+    "resume": "Resume {shift}",
+    "paused_since": "{shift} is paused since {time}: new posts do not go online.",
+    "paused_msg": "Paused. What is online stays; new posts wait.",
+    "resumed_msg": "Resumed. What waited goes online with the next update.",
 }
 
 assert _NL.keys() == _EN.keys()

@@ -142,3 +142,42 @@ def prune(cache_dir: Path, keep: Iterable[str]) -> int:
         with contextlib.suppress(OSError):  # not empty: some entries are kept
             prefix.rmdir()
     return removed
+
+
+# Face detection results: `cache_dir/faces/<key[:2]>/<key>.json`, keyed by the photo's bytes
+# and the detector's version only (not by blur or output settings): drawing a blur region, or
+# changing the widths, never makes a photo be looked at again.
+
+
+def faces_key(data: bytes, detector: str) -> str:
+    hasher = hashlib.blake2b(detector.encode() + b"\0", digest_size=16)
+    hasher.update(data)
+    return hasher.hexdigest()
+
+
+def faces_key_for_file(path: Path, detector: str) -> str:
+    """Same value as faces_key(path.read_bytes(), detector) without holding the whole file."""
+    hasher = hashlib.blake2b(detector.encode() + b"\0", digest_size=16)
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _faces_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "faces" / key[:2] / f"{key}.json"
+
+
+def read_faces(cache_dir: Path, key: str) -> tuple[Region, ...] | None:
+    """The cached face boxes of a photo, or None when it was not looked at yet."""
+    try:
+        record = json.loads(_faces_path(cache_dir, key).read_bytes())
+        return tuple((int(x), int(y), int(w), int(h)) for x, y, w, h in record["faces"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_faces(cache_dir: Path, key: str, faces: Sequence[Region]) -> None:
+    path = _faces_path(cache_dir, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps({"faces": [list(f) for f in faces]}).encode())

@@ -40,9 +40,10 @@ def _outcome(future: Future[Outcome]) -> Outcome:
 
 
 class ImageProcessor:
-    def __init__(self, cache_dir: Path, settings: ImageSettings) -> None:
+    def __init__(self, cache_dir: Path, settings: ImageSettings, faces: bool = False) -> None:
         self.cache_dir = Path(cache_dir)
         self.settings = settings
+        self.faces = faces  # workers also detect faces in the photos they render
 
     def _cached(self, key: str) -> Outcome | None:
         found = cache.read_info(cache.entry_dir(self.cache_dir, key), key)
@@ -103,7 +104,7 @@ class ImageProcessor:
                     finish(request, cached)
                     continue
                 groups[key] = [request]
-                job = Job(Path(request.source), blur, self.settings, self.cache_dir)
+                job = Job(Path(request.source), blur, self.settings, self.cache_dir, self.faces)
                 queued.append((key, job))
                 # A single photo to render is done here (no pool start-up); from the second
                 # on, photos go to the pool while the rest is still being hashed.

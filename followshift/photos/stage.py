@@ -28,12 +28,18 @@ CACHE_DIR = ".followshift-cache"
 AVATAR_SETTINGS = ImageSettings(widths=(96, 192), quality=85, og_width=192)
 
 
-def _processor(cache: Path, settings: ImageSettings) -> ImageProcessor:
+def _processor(cache: Path, settings: ImageSettings, faces: bool = False) -> ImageProcessor:
     # Imported here, not at the top: the processor imports Pillow (~0.1 s), which a site
     # without photos, `check` and `new` need not pay.
     from followshift.photos.processor import ImageProcessor
 
-    return ImageProcessor(cache, settings)
+    return ImageProcessor(cache, settings, faces)
+
+
+def _detecting() -> bool:
+    from followshift.privacy import faces
+
+    return faces.available()
 
 
 def request_for(photo: Photo) -> PhotoRequest:
@@ -66,7 +72,9 @@ def process_photos(
             for photo in post.photos:
                 wanted.setdefault(request_for(photo), []).append(post)
     results = (  # no photos: Pillow is not even imported
-        _processor(cache, settings).process(list(wanted), progress=progress) if wanted else {}
+        _processor(cache, settings, _detecting()).process(list(wanted), progress=progress)
+        if wanted
+        else {}
     )
 
     failed: set[PostKey] = set()

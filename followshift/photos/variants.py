@@ -15,7 +15,15 @@ from pathlib import Path
 from PIL import Image
 
 from .blur import obliterate, scale_regions
-from .cache import entry_dir, key_for_bytes, write_atomic, write_info
+from .cache import (
+    entry_dir,
+    faces_key,
+    key_for_bytes,
+    read_faces,
+    write_atomic,
+    write_faces,
+    write_info,
+)
 from .colour import to_srgb
 from .decode import load_upright
 from .model import ImageError, ImageSettings, PhotoResult, Region, VariantFile
@@ -38,6 +46,7 @@ class Job:
     blur: tuple[Region, ...]
     settings: ImageSettings
     cache_dir: Path
+    faces: bool = False  # also look for faces (privacy/faces.py) while the photo is decoded
 
 
 def plan(upright_width: int, settings: ImageSettings) -> tuple[list[int], int]:
@@ -62,35 +71,72 @@ def _encode(im: Image.Image, fmt: str, quality: int) -> bytes:
     return buf.getvalue()
 
 
-def render(
-    data: bytes, blur: tuple[Region, ...], settings: ImageSettings, cache: Path
-) -> PhotoResult:
-    """Makes every published file of one photo and records it in the cache."""
-    # The key comes from the very bytes that get decoded, so a file edited while the build
-    # runs can never end up cached under the key of its previous content.
-    key = key_for_bytes(data, blur, settings)
+def _size_for(width: int, full: tuple[int, int]) -> tuple[int, int]:
+    return width, max(1, round(width * full[1] / full[0]))
+
+
+def published_pixels(
+    data: bytes, blur: tuple[Region, ...], settings: ImageSettings, faces_cache: Path | None
+) -> tuple[dict[int, Image.Image], list[int], int, tuple[int, int]]:
+    """The blurred, resized pixels of every published width and the og:image width, the
+    published widths, the og width and the upright size of the original.
+
+    The one way published pixels are made: `render` encodes them, the desk's preview shows
+    them. With `faces_cache`, the faces are detected (before anything is blurred) into it."""
     decoded, full = load_upright(
         io.BytesIO(data), settings, lambda w, h: _largest_output(w, h, settings)
     )
     rgb = to_srgb(decoded)
+    if faces_cache is not None:  # decoded here anyway: the face stage then finds it cached
+        remember_faces(data, rgb, full, faces_cache)
     # Blur at (near) full resolution, before any resizing, so no variant ever holds a
     # sharper copy of the region than the others.
     obliterate(rgb, scale_regions(blur, full, rgb.size))
 
     widths, og_width = plan(full[0], settings)
-
-    def size_for(width: int) -> tuple[int, int]:
-        return width, max(1, round(width * full[1] / full[0]))
-
     targets = sorted({*widths, og_width}, reverse=True)
-    top_size = size_for(targets[0])
+    top_size = _size_for(targets[0], full)
     # Only ever encode plain images made here, never the decoder's object with its
     # format-specific attributes (EXIF, APP segments) still attached.
     top = rgb.copy() if rgb.size == top_size else rgb.resize(top_size, _RESAMPLE)
     del decoded, rgb  # free the full-size pixels before encoding
     # Smaller sizes come from the largest one: resampling 1600 px is far cheaper than
     # resampling the decoded original again, and Lanczos from there looks the same.
-    resized = {w: top if w == targets[0] else top.resize(size_for(w), _RESAMPLE) for w in targets}
+    resized = {
+        w: top if w == targets[0] else top.resize(_size_for(w, full), _RESAMPLE) for w in targets
+    }
+    return resized, widths, og_width, full
+
+
+def preview(
+    data: bytes, blur: tuple[Region, ...], settings: ImageSettings, width: int
+) -> tuple[bytes, tuple[int, int]]:
+    """The published JPEG of the largest published width up to `width` (else the smallest),
+    byte for byte as `render` makes it, and the upright size of the original: the desk shows
+    a blur exactly as it will be published."""
+    resized, widths, _, full = published_pixels(data, blur, settings, None)
+    shown = max((w for w in widths if w <= width), default=widths[0])
+    return _encode(resized[shown], "jpeg", settings.quality), full
+
+
+def render(
+    data: bytes,
+    blur: tuple[Region, ...],
+    settings: ImageSettings,
+    cache: Path,
+    faces: bool = False,
+) -> PhotoResult:
+    """Makes every published file of one photo and records it in the cache; with `faces`,
+    also the faces in it (before anything is blurred), in the cache's faces/ part."""
+    # The key comes from the very bytes that get decoded, so a file edited while the build
+    # runs can never end up cached under the key of its previous content.
+    key = key_for_bytes(data, blur, settings)
+    resized, widths, og_width, full = published_pixels(
+        data, blur, settings, cache if faces else None
+    )
+
+    def size_for(width: int) -> tuple[int, int]:
+        return _size_for(width, full)
 
     directory = entry_dir(cache, key)
     directory.mkdir(parents=True, exist_ok=True)
@@ -119,6 +165,20 @@ def render(
     return result
 
 
+def remember_faces(data: bytes, upright: Image.Image, full: tuple[int, int], cache: Path) -> None:
+    """Detects the faces of a decoded photo into the cache, unless they are there already.
+
+    Never fails the photo: a detector problem only means no face warnings for it."""
+    from followshift.privacy import faces
+
+    try:
+        key = faces_key(data, faces.DETECTOR_VERSION)
+        if read_faces(cache, key) is None:
+            write_faces(cache, key, faces.detect(upright, full))
+    except Exception:  # the photo is published all the same
+        log.exception("face detection failed")
+
+
 def render_job(job: Job) -> PhotoResult | ImageError:
     """Pool entry point: one photo's outcome; an error stays with this photo only."""
     try:
@@ -126,7 +186,7 @@ def render_job(job: Job) -> PhotoResult | ImageError:
             data = job.source.read_bytes()
         except OSError as exc:
             return ImageError(f"cannot read the file ({exc.strerror or exc})")
-        return render(data, job.blur, job.settings, job.cache_dir)
+        return render(data, job.blur, job.settings, job.cache_dir, job.faces)
     except ImageError as exc:
         return exc
     except MemoryError:

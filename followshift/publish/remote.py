@@ -16,6 +16,7 @@ docs/publishing.md says how to keep a CDN from serving the folder at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -31,8 +32,18 @@ if TYPE_CHECKING:
 
 STATE_FOLDER = ".followshift/"
 MANIFEST_KEY = STATE_FOLDER + "manifest.json"
+# The keys a publish is about to write, before it writes them: a small object of its own, so
+# that a publish of one post does not first rewrite the whole manifest (2 MB for 10,000 pages)
+# only to add a few keys to it. The manifest written at the end takes them over (and, after a
+# failure, keeps those whose fate is not known as its own `pending`); then this one goes.
+PENDING_KEY = STATE_FOLDER + "pending.json"
 MARK = "followshift-sha256"  # user metadata: x-amz-meta-followshift-sha256
 _SHA = re.compile(r"[0-9a-f]{64}")
+# The listing's ranges (see Remote._list): as many keys of the manifest each, and a page holds
+# that many and SLACK more, so a range with a few keys the manifest does not know still takes
+# one request. (A page holds 1,000 keys at most.)
+SPAN = 900
+SLACK = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,7 @@ class RemoteView:
     pending: set[str] = field(default_factory=set)
     listing: dict[str, Listed] = field(default_factory=dict)  # every object (relative paths)
     manifest: str = "found"  # "found", "missing" or "unreadable"
+    pending_object: bool = False  # PENDING_KEY is in the bucket (a publish did not finish)
 
 
 def _etag(value: str) -> str:
@@ -96,6 +108,27 @@ def parse_manifest(raw: bytes) -> tuple[dict[str, Entry], set[str]] | None:
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
     return entries, pending
+
+
+def parse_pending(raw: bytes) -> set[str] | None:
+    """The keys of a pending object; None when it is not one followshift wrote."""
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        if doc.get("generator") != "followshift" or doc.get("version") != 1:
+            return None
+        pending = doc["pending"]
+        if not isinstance(pending, list):
+            return None
+        if not all(isinstance(rel, str) and _valid_rel(rel) for rel in pending):
+            return None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return set(pending)
+
+
+def pending_bytes(pending: Iterable[str]) -> bytes:
+    doc = {"generator": "followshift", "version": 1, "pending": sorted(pending)}
+    return (json.dumps(doc, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _valid_rel(rel: str) -> bool:
@@ -127,6 +160,8 @@ def manifest_bytes(entries: Mapping[str, Entry], pending: Iterable[str]) -> byte
 class Remote:
     """The bucket's requests for one target, on a kept client (thread-safe: boto3 clients are)."""
 
+    split = True  # list in ranges at once (see _list); the benchmark compares both ways
+
     def __init__(self, client: S3Client, target: Target, workers: int) -> None:
         self.client = client
         self.target = target
@@ -136,39 +171,43 @@ class Remote:
         return RemoteError(f"{doing}: {describe(exc, self.client)}")
 
     def view(self) -> RemoteView:
-        """The manifest, then the listing of the prefix it is checked against."""
+        """The manifest and the pending keys, then the listing of the prefix they are checked
+        against."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         view = RemoteView()
         prefix = self.target.prefix
-        try:
-            got = self.client.get_object(Bucket=self.target.bucket, Key=prefix + MANIFEST_KEY)
-            raw = got["Body"].read()
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
-                raise self.fail(exc, f"cannot read {self.target.url}") from None
+        raw = self._get(MANIFEST_KEY)
+        if raw is None:
             view.manifest = "missing"
-            raw = None
-        except BotoCoreError as exc:
-            raise self.fail(exc, f"cannot read {self.target.url}") from None
-        if raw is not None:
+        else:
             parsed = parse_manifest(raw)
             if parsed is None:
                 view.manifest = "unreadable"
             else:
                 view.entries, view.pending = parsed
+        raw = self._get(PENDING_KEY)
+        if raw is not None:
+            view.pending_object = True
+            keys = parse_pending(raw)
+            if keys is not None:
+                view.pending |= keys
         state = prefix + STATE_FOLDER
         try:
-            pages = self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.target.bucket, Prefix=prefix
-            )
-            for page in pages:
-                for obj in page.get("Contents", []):
-                    key = obj["Key"]
-                    if not key.startswith(state):
-                        view.listing[key[len(prefix) :]] = Listed(_etag(obj["ETag"]), obj["Size"])
+            for key, etag, size in self._list(sorted(view.entries)):
+                if not key.startswith(state):
+                    view.listing[key[len(prefix) :]] = Listed(_etag(etag), size)
         except (BotoCoreError, ClientError) as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
+        if raw is not None and keys is None:
+            # Which keys a publish was writing is not known: every object the manifest does not
+            # vouch for (its ETag and size) is asked; those the manifest does hold what it says.
+            view.pending |= {
+                rel
+                for rel, seen in view.listing.items()
+                if (e := view.entries.get(rel)) is None
+                or (e.etag, e.size) != (seen.etag, seen.size)
+            }
         # Another followshift site published below this prefix (its own record is there) is
         # not this site's to judge, even if this site's record is lost: its objects carry the
         # mark too.
@@ -178,6 +217,66 @@ class Remote:
         if nested:
             view.listing = {k: v for k, v in view.listing.items() if not k.startswith(nested)}
         return view
+
+    def _get(self, name: str) -> bytes | None:
+        """The bytes of a state object (MANIFEST_KEY, PENDING_KEY); None when there is none."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            got = self.client.get_object(Bucket=self.target.bucket, Key=self.target.prefix + name)
+            raw: bytes = got["Body"].read()
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                raise self.fail(exc, f"cannot read {self.target.url}") from None
+            return None
+        except BotoCoreError as exc:
+            raise self.fail(exc, f"cannot read {self.target.url}") from None
+        return raw
+
+    def _list(self, known: list[str]) -> list[tuple[str, str, int]]:
+        """Every object under the prefix: (key, ETag, size), in key order.
+
+        ListObjectsV2 pages follow one another (each needs the last one's token), so a site of
+        10,000 objects took 11 round trips in a row. The keys the manifest names split the key
+        space into ranges of about one page each, and every range is listed on its own, all at
+        once: a range starts after a known key (StartAfter) and runs up to and including the
+        next boundary, however many pages that takes, so the ranges together cover every key,
+        also those the manifest does not know. Without a manifest: one range, the whole prefix.
+        """
+        bounds = known[SPAN - 1 :: SPAN] if self.split else []
+        if bounds and bounds[-1] == known[-1]:
+            bounds.pop()  # the last range is open-ended anyway
+        starts: list[str | None] = [None, *bounds]
+        ends: list[str | None] = [*bounds, None]
+        prefix = self.target.prefix
+        ranges = [
+            (None if a is None else prefix + a, None if b is None else prefix + b)
+            for a, b in zip(starts, ends, strict=True)
+        ]
+        if len(ranges) == 1:
+            return self._list_range(*ranges[0])
+        with ThreadPoolExecutor(min(self.workers, len(ranges))) as pool:
+            parts = list(pool.map(lambda r: self._list_range(*r), ranges))
+        return [obj for part in parts for obj in part]
+
+    def _list_range(self, after: str | None, last: str | None) -> list[tuple[str, str, int]]:
+        """The objects with keys in (after, last] (None: from the start, to the end)."""
+        out: list[tuple[str, str, int]] = []
+        args: dict[str, Any] = {"Bucket": self.target.bucket, "Prefix": self.target.prefix}
+        if after is not None:
+            args["StartAfter"] = after
+        if last is not None:
+            args["MaxKeys"] = SPAN + SLACK  # the range, a few unknown keys, hardly more
+        while True:
+            page = self.client.list_objects_v2(**args)
+            for obj in page.get("Contents", []):
+                if last is not None and obj["Key"] > last:
+                    return out
+                out.append((obj["Key"], obj["ETag"], obj["Size"]))
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or not token:
+                return out
+            args["ContinuationToken"] = token
 
     def heads(self, rels: Iterable[str]) -> dict[str, Head | None]:
         """HeadObject of each (in parallel); None for an object that is gone."""
@@ -219,3 +318,28 @@ class Remote:
             )
         except (BotoCoreError, ClientError) as exc:
             raise self.fail(exc, f"cannot write {self.target.url}{MANIFEST_KEY}") from None
+
+    def write_pending(self, pending: Iterable[str]) -> None:
+        """Records the keys a publish is about to write (PENDING_KEY), before it writes them."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.target.bucket,
+                Key=self.target.prefix + PENDING_KEY,
+                Body=pending_bytes(pending),
+                ContentType="application/json; charset=utf-8",
+                CacheControl=PRIVATE,
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise self.fail(exc, f"cannot write {self.target.url}{PENDING_KEY}") from None
+
+    def drop_pending(self) -> None:
+        """Removes PENDING_KEY, once the manifest holds what it said. A failure is let pass:
+        a pending object left behind costs the next publish a few HeadObjects, nothing more."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        with contextlib.suppress(BotoCoreError, ClientError):
+            self.client.delete_object(
+                Bucket=self.target.bucket, Key=self.target.prefix + PENDING_KEY
+            )

@@ -4,10 +4,12 @@ before and after.
 
 Order of writes, so that a publish stopped at any moment (a dropped connection, a 503 that
 outlasts the retries, Ctrl-C) leaves a bucket in which every link resolves and the next publish
-converges: (1) when new keys are about to appear, the manifest first records them as `pending`
-(they are followshift's, whatever happens next); (2) the groups, in order, stopping after a
+converges: (1) when new keys are about to appear, a small object of its own (remote.PENDING_KEY)
+first records them as pending (they are followshift's, whatever happens next; the 2 MB
+manifest of a big site is not rewritten for that); (2) the groups, in order, stopping after a
 group in which anything failed, since later groups link to it; (3) the removals, only when
-everything new is up; (4) the manifest with what is now there. A failure still writes (4), so
+everything new is up; (4) the manifest with what is now there (what may or may not be up after
+a failure stays pending in it), then the pending object goes. A failure still writes (4), so
 the next publish does not send again what did get up.
 
 Each upload reads its file, checks it against the local manifest's sha256 (a file changed
@@ -74,8 +76,9 @@ def apply(
     # Keys that stay followshift's until the final manifest says otherwise (see the docstring).
     pending = fresh | plan.owned | set(plan.view.pending) | set(plan.deletes)
     pending |= {s.rel for s in plan.uploads}
-    if fresh or plan.view.manifest != "found" or plan.view.pending:
-        remote.write_manifest(entries, pending)
+    wrote_pending = bool(fresh or plan.view.manifest != "found" or plan.view.pending)
+    if wrote_pending:
+        remote.write_pending(pending)
 
     def run(step: Step) -> None:
         try:
@@ -124,6 +127,8 @@ def apply(
     try:
         if changed or view.manifest != "found" or view.pending:  # else it says this already
             remote.write_manifest(entries, leftover)
+        if wrote_pending or view.pending_object:  # the manifest now says what it said
+            remote.drop_pending()
     except RemoteError as exc:
         result.failed.append((".followshift/manifest.json", str(exc)))
     result.entries = entries

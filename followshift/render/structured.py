@@ -40,6 +40,8 @@ HEADLINE_LENGTH = 110  # Google truncates longer headlines
 OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 SHARE_IMAGE = "share.png"  # the theme's default share image, 1200×630
 SHARE_SIZE = (1200, 630)
+# Post updates whose JSON text is kept (_update_json): a shift's worth at 10,000 posts, ~10 MB.
+UPDATES_KEPT = 1 << 14
 
 
 class ShiftLike(Protocol):
@@ -90,9 +92,14 @@ def json_ld(data: dict[str, Any]) -> Markup:
     `<`, `>` and `&` only occur inside JSON strings, where their \\u escapes mean the same, so
     no `</script>` or `<!--` can end or bend the element, whatever an officer typed.
     """
+    return Markup(_safe_json(data))
+
+
+def _safe_json(data: dict[str, Any]) -> str:
+    """json_ld()'s text. The escapes replace single characters, so the text of an object can
+    be pieced together from the safe text of its parts (Structured._update_json)."""
     text = _ENCODER.encode(data)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class Structured:
@@ -113,6 +120,7 @@ class Structured:
         self.assets = assets
         self._last_text = ("", "")  # (html, its plain text): a post page needs it twice
         self._feed_links: dict[tuple[str, str], FeedLink] = {}
+        self._updates: dict[bytes, str] = {}  # _update_json, by the post view's digest
 
     def _feed_link(self, folder: str, title: str) -> FeedLink:
         """feed_link(), made once per timeline: every post page of a shift links its feeds."""
@@ -164,7 +172,7 @@ class Structured:
             published=self.iso(post.time),
             modified=self.iso(post.modified),
             feeds=(self._feed_link(shift.url, shift.title), self._site_feed),
-            json_ld=Markup("") if post.draft else json_ld(self.post_posting(post, shift)),
+            json_ld=Markup("") if post.draft else self._post_json_ld(post, shift),
         )
 
     def _timeline_page(
@@ -183,7 +191,8 @@ class Structured:
         # Numbered pages are the archive of the same live blog: it is described on its index.
         blog = Markup("")
         if page is None or page.number is None:
-            blog = json_ld(self.live_blog(shift, url, title, description, image, updates, modified))
+            head = self._live_blog_head(shift, url, title, description, image, modified)
+            blog = self._live_blog_json_ld(head, updates)
         return PageMeta(
             title=title,
             description=excerpt(description, DESCRIPTION_LENGTH),
@@ -241,6 +250,24 @@ class Structured:
         modified: str,
     ) -> dict[str, Any]:
         """A `LiveBlogPosting` as Google documents it for live coverage."""
+        data = self._live_blog_head(shift, url, title, description, image, modified)
+        data["liveBlogUpdate"] = [self.update(p) for p in updates]
+        return data
+
+    def _live_blog_json_ld(self, head: dict[str, Any], updates: Sequence[PostView]) -> Markup:
+        """json_ld(live_blog(...)), with each update's text made once (_update_json)."""
+        items = ",".join([self._update_json(p) for p in updates])
+        return Markup(f'{_safe_json(head)[:-1]},"liveBlogUpdate":[{items}]}}')
+
+    def _live_blog_head(
+        self,
+        shift: ShiftLike,
+        url: str,
+        title: str,
+        description: str,
+        image: ShareImage | None,
+        modified: str,
+    ) -> dict[str, Any]:
         absolute = self.base + url
         data: dict[str, Any] = {
             "@context": "https://schema.org",
@@ -260,7 +287,6 @@ class Structured:
         }
         if image:
             data["image"] = image.url
-        data["liveBlogUpdate"] = [self.update(p) for p in updates]
         return data
 
     def update(self, post: PostView) -> dict[str, Any]:
@@ -279,10 +305,22 @@ class Structured:
         return data
 
     def post_posting(self, post: PostView, shift: ShiftLike) -> dict[str, Any]:
-        absolute = self.base + post.url
         data: dict[str, Any] = {"@context": "https://schema.org", **self.update(post)}
-        data["@id"] = absolute
-        data["mainEntityOfPage"] = absolute
+        data.update(self._posting_tail(post, shift))  # an "image" list keeps update()'s place
+        return data
+
+    def _post_json_ld(self, post: PostView, shift: ShiftLike) -> Markup:
+        """json_ld(post_posting(...)): the post's update text (_update_json) and the rest."""
+        if len(post.photos) > 1:  # its "image" is a list, in the middle of update()'s text
+            return json_ld(self.post_posting(post, shift))
+        tail = _safe_json(self._posting_tail(post, shift))
+        body = self._update_json(post)[1:-1]
+        return Markup(f'{{"@context":"https://schema.org",{body},{tail[1:]}')
+
+    def _posting_tail(self, post: PostView, shift: ShiftLike) -> dict[str, Any]:
+        """What a post page's `BlogPosting` says beyond update(), in its order."""
+        absolute = self.base + post.url
+        data: dict[str, Any] = {"@id": absolute, "mainEntityOfPage": absolute}
         data["inLanguage"] = self.config.language
         if len(post.photos) > 1:
             data["image"] = [self.base + photo.og for photo in post.photos]
@@ -294,6 +332,18 @@ class Structured:
             "headline": excerpt(shift.title, HEADLINE_LENGTH),
         }
         return data
+
+    def _update_json(self, post: PostView) -> str:
+        """The safe JSON text of update(post), made once per version of a post: its page, its
+        shift's timeline and its team's in that shift all describe it (a third of the JSON-LD
+        work of a cold build of many small shifts). Emptied now and then, as a watch leaves
+        old versions behind."""
+        text = self._updates.get(post.digest)
+        if text is None:
+            if len(self._updates) >= UPDATES_KEPT:
+                self._updates.clear()
+            text = self._updates[post.digest] = _safe_json(self.update(post))
+        return text
 
     def _author(self, post: PostView) -> dict[str, Any]:
         team = {"@type": "Organization", "name": post.team.name, "url": self.base + post.team.url}

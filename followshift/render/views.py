@@ -82,6 +82,7 @@ class ShiftRef(Digested):
     end: datetime
     status: Status
     newest_first: bool
+    paused: datetime | None = None  # since when no new posts go out (docs/privacy.md, "Pause")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,10 @@ class ShiftInfo(Digested):
     @property
     def newest_first(self) -> bool:
         return self.ref.newest_first
+
+    @property
+    def paused(self) -> datetime | None:
+        return self.ref.paused
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,10 @@ class ShiftView(Digested):
     @property
     def newest_first(self) -> bool:
         return self.info.newest_first
+
+    @property
+    def paused(self) -> datetime | None:
+        return self.info.paused
 
     @property
     def highlights(self) -> tuple[PostView, ...]:
@@ -288,6 +297,7 @@ def shift_view_of(
         end=shift.end,
         status=shift.status(now),
         newest_first=shift.newest_first(now),
+        paused=shift.paused_at(now),
     )
     info = ShiftInfo(
         ref=ref,

@@ -63,14 +63,28 @@ AWKWARD_COLOURS = {
     "zwart": "#000000",
 }
 
-_SITE_YAML = f"""\
+LANGUAGES = ("nl", "en")  # every page type is checked in both
+
+_SITE_YAML = """\
 title: Volgdienst Oost
 base_url: https://volgdienst.example.nl/
-language: {LANGUAGE}
+language: {language}
 description: Kijk live mee met agenten in Oost-Nederland.
+logo: logo.svg
+phones:
+  - label: Geen spoed, wel politie
+    number: 0900-8844
 embed:
   allow: ["{EMBED_ORIGIN}"]
 """
+
+# The site's own logo (site.yaml `logo:`), in the header of every page.
+_LOGO_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 32">'
+    '<rect width="96" height="32" rx="6" fill="#ffffff"/>'
+    '<path d="M16 4 26 8v8c0 6-4 10-10 12C10 26 6 22 6 16V8z" fill="#15427c"/>'
+    '<rect x="34" y="12" width="54" height="8" rx="4" fill="#15427c"/></svg>'
+)
 
 _TEAMS_YAML = """\
 zevenaar:
@@ -110,12 +124,13 @@ Op de **weekmarkt** in Zevenaar. Meer over [de wijkagent](https://www.politie.nl
 """
 
 
-def fixture_files() -> dict[str, str | bytes]:
+def fixture_files(language: str = LANGUAGE) -> dict[str, str | bytes]:
     """Every page type: index; a live shift with photos, a gallery and a pinned post; an ended
     shift; an upcoming one; team-in-shift, post and team pages; 404. Built at NOW."""
     live = f"content/{SHIFT}"
     extra: dict[str, str | bytes] = {
-        "content/site.yaml": _SITE_YAML,
+        "content/site.yaml": _SITE_YAML.replace("{language}", language),
+        "content/logo.svg": _LOGO_SVG,
         "content/teams.yaml": _TEAMS_YAML,
         "content/avatars/zevenaar.jpg": jpeg(size=(120, 120)),
         f"{live}/zevenaar/1915-weekmarkt.md": _PINNED_WITH_GALLERY,

@@ -406,7 +406,7 @@ def test_a_team_page_only_receives_its_own_teams_posts(
     href = page.locator(f"#{NEW_ID} .post-time").get_attribute("href")
     assert href == live.url("zevenaar/2120-achtervolging/")
     assert page.request.get(href).ok
-    badge = page.locator(f"#{NEW_ID} .badge").get_attribute("href")
+    badge = page.locator(f"#{NEW_ID} .post-team").get_attribute("href")
     assert badge == live.url("zevenaar/")
     reader.assert_clean()
 

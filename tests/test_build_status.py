@@ -46,10 +46,12 @@ def test_an_upcoming_shift_shows_when_it_starts(site: Path, run: Run) -> None:
 
     assert result.exit_code == 0, result.stderr
     page = shift_page(site)
-    lead = re.search(r'<p class="lead">(.*?)</p>', page, re.S)
-    assert lead is not None
-    assert "Begint" in lead[1]
-    assert "24 oktober 2026" in lead[1] and "19:00" in lead[1]
+    status = re.search(r'<p class="shift-status">(.*?)</p>', page, re.S)
+    assert status is not None
+    assert "Binnenkort" in status[1]
+    assert "zaterdag 24 oktober 2026, 19:00" in status[1]
+    # Said once: no lead under it repeating the start.
+    assert '<p class="lead">' not in page.split('class="shift-header"')[1].split("</header>")[0]
     assert article_ids(page) == []
     assert not exists(site, f"{SHIFT}/zevenaar/1900-de-dienst-begint/index.html")
 
@@ -65,7 +67,8 @@ def test_a_live_shift_shows_the_newest_post_first(site: Path, run: Run) -> None:
         "zevenaar--1900-de-dienst-begint",
     ]
     assert "nieuwste eerst" in page
-    assert "Nu live" in page
+    assert '<span class="status status-live">Live</span>' in page
+    assert "Laatste bericht om 20:00." in page
 
 
 def test_an_ended_shift_reads_as_a_report_oldest_first_with_highlights_on_top(
@@ -203,7 +206,9 @@ def test_a_pinned_post_is_listed_in_the_highlights(site: Path, run: Run) -> None
     run(["build", "--now", DURING], site)
 
     page = shift_page(site)
-    box = page[page.index('class="highlights"') : page.index('class="timeline-section"')]
+    # Live: one tap away, in a <details> before the timeline.
+    start = page.index('<details class="fold highlights">')
+    box = page[start : page.index('class="timeline-section"')]
     assert "Hoogtepunten" in box
     assert "#zevenaar--1915-weekmarkt" in box
     assert "1900-de-dienst-begint" not in box

@@ -75,6 +75,14 @@ def test_allowed_numbers_from_site_yaml(tmp_path: Path, run: Run) -> None:
     assert len(result.diagnostics("warning")) == 3
 
 
+def test_the_sites_own_phones_are_allowed_numbers(tmp_path: Path, run: Run) -> None:
+    """A number the site shows on every page (site.yaml `phones:`) is no one's private one."""
+    site_yaml = SITE_YAML + "phones:\n  - label: Wijkteam\n    number: '+31 6 1234 5678'\n"
+    result = run(["check", "--now", AFTER], _site(tmp_path, site_yaml=site_yaml))
+    assert not any("phone number" in line for line in result.diagnostics("warning"))
+    assert len(result.diagnostics("warning")) == 3
+
+
 def test_bad_allowed_numbers_are_a_site_error(tmp_path: Path, run: Run) -> None:
     site_yaml = SITE_YAML + "privacy:\n  allowed_numbers: [bel mij]\n  allowed: []\n"
     result = run(["check", "--now", AFTER], _site(tmp_path, site_yaml=site_yaml))

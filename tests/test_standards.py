@@ -2,7 +2,8 @@
 
 - valid HTML: the Nu HTML Checker (vnu.jar, run with Java);
 - WCAG 2.1 AA: axe-core in Debian's Chromium driven by Playwright, light and dark, phone and
-  desktop widths; plus the skip link, `lang`, `<time datetime>`, team badge contrast, reduced
+  desktop widths, in Dutch and in English (the fixture site is built in both; the Nu checker
+  reads both too); plus the skip link, `lang`, `<time datetime>`, team badge contrast, reduced
   motion and print, which axe does not judge;
 - a strict Content Security Policy: every page loads from a local server that sends the policy
   of the shipped `_headers` file, with no console error, no policy violation, no failed request;
@@ -33,6 +34,7 @@ from standards_support import (
     CSP,
     EMBED_CSP,
     LANGUAGE,
+    LANGUAGES,
     NOW,
     PAGES,
     SCHEMES,
@@ -88,10 +90,9 @@ PRINTED_TEXT_COLOURS = """
 # -- the site, the servers, the browser ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site of every page type, built once for the module; returns site/."""
-    root = make_site(tmp_path_factory.mktemp("standards"), fixture_files())
+def build_fixture(tmp_path_factory: pytest.TempPathFactory, language: str) -> Path:
+    """The fixture site of every page type in `language`; returns site/."""
+    root = make_site(tmp_path_factory.mktemp(f"standards-{language}"), fixture_files(language))
     with contextlib.chdir(root):
         result = CliRunner().invoke(
             main, ["build", "--now", NOW], env={"SOURCE_DATE_EPOCH": None}, catch_exceptions=False
@@ -102,9 +103,22 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def plain_server(fixture_site: Path) -> Iterator[Server]:
-    with serve(fixture_site) as server:
-        yield server
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site in the site language (LANGUAGE), built once for the module."""
+    return build_fixture(tmp_path_factory, LANGUAGE)
+
+
+@pytest.fixture(scope="module")
+def fixture_sites(tmp_path_factory: pytest.TempPathFactory, fixture_site: Path) -> dict[str, Path]:
+    """The fixture site in every language the theme speaks (LANGUAGES)."""
+    others = {lang: build_fixture(tmp_path_factory, lang) for lang in LANGUAGES if lang != LANGUAGE}
+    return {LANGUAGE: fixture_site, **others}
+
+
+@pytest.fixture(scope="module")
+def plain_servers(fixture_sites: dict[str, Path]) -> Iterator[dict[str, Server]]:
+    with contextlib.ExitStack() as stack:
+        yield {lang: stack.enter_context(serve(site)) for lang, site in fixture_sites.items()}
 
 
 @pytest.fixture(scope="module")
@@ -153,16 +167,18 @@ def new_page(browser: Any, **options: Any) -> Iterator[Any]:
 # -- valid HTML -----------------------------------------------------------------------------------
 
 
-def test_every_page_is_valid_html_for_the_nu_html_checker(fixture_site: Path) -> None:
+def test_every_page_is_valid_html_for_the_nu_html_checker(fixture_sites: dict[str, Path]) -> None:
     jar = vnu_jar()
     if jar is None:
         missing("vnu.jar not found (npm install vnu-jar, see .ci/run; or FOLLOWSHIFT_VNU_JAR)")
     java = shutil.which("java")
     if java is None:
         missing("java not found (apt-get install default-jre-headless)")
-    pages = html_pages(fixture_site)
+    pages = [page for site in fixture_sites.values() for page in html_pages(site)]
+    fixture_site = fixture_sites[LANGUAGE]
     extra = sorted(fixture_site.glob("assets/*.css")) + sorted(fixture_site.glob("assets/*.svg"))
-    assert len(pages) >= len(PAGES)
+    assert len(pages) >= len(PAGES) * len(LANGUAGES)
+    assert any(p.name.startswith("logo.") for p in extra)  # the site's own logo too
 
     result = subprocess.run(
         [
@@ -200,13 +216,19 @@ def test_every_page_is_valid_html_for_the_nu_html_checker(fixture_site: Path) ->
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_axe_violations(
-    axe_page: AxePage, plain_server: Server, name: str, scheme: str, width: int
+    axe_page: AxePage,
+    plain_servers: dict[str, Server],
+    language: str,
+    name: str,
+    scheme: str,
+    width: int,
 ) -> None:
     page = axe_page.page
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": HEIGHT})
-    page.goto(plain_server.url(PAGES[name]))
+    page.goto(plain_servers[language].url(PAGES[name]))
     page.evaluate(axe_page.source)
 
     results = page.evaluate(
@@ -220,7 +242,7 @@ def test_no_axe_violations(
         + "; ".join(" ".join(node["target"]) for node in v["nodes"])
         for v in results["violations"]
     ]
-    assert report == [], f"{name}, {scheme}, {width}px:\n" + "\n".join(report)
+    assert report == [], f"{name} ({language}), {scheme}, {width}px:\n" + "\n".join(report)
 
 
 @pytest.mark.parametrize("name", ["index", "shift-live", "post-gallery", "404"])
@@ -313,12 +335,13 @@ def test_team_badge_text_contrast_is_at_least_4_5_for_any_team_colour(
     for team, (background, text) in colours.items():
         assert contrast_ratio(background, text) >= 4.5, f"{team}: {text} on {background}"
 
-    # And the browser paints exactly those colours on the badges.
+    # And the browser paints exactly those colours where a post shows its team without an
+    # avatar: its initial on the team colour.
     with new_page(browser) as page:
         page.goto(csp_server.url(PAGES["shift-live"]))
         painted = page.evaluate(
             """(teams) => Object.fromEntries(teams.map((t) => {
-              const s = getComputedStyle(document.querySelector(`.post .badge.team-${t}`));
+              const s = getComputedStyle(document.querySelector(`.post .avatar-initial.team-${t}`));
               return [t, [s.backgroundColor, s.color]];
             }))""",
             list(AWKWARD_COLOURS),
@@ -338,7 +361,7 @@ def test_reduced_motion_leaves_nothing_moving(browser: Any, csp_server: Server) 
     with new_page(browser, reduced_motion="reduce") as page:
         for name in ("shift-live", "post-gallery"):
             page.goto(csp_server.url(PAGES[name]))
-            page.hover(".badge")
+            page.hover(".post-team")
             moving = page.evaluate(
                 """() => {
                   const seconds = (v) => v.split(',').map((s) => parseFloat(s) || 0);

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followshift.clean import echo, find_control
+from followshift.config.branding import Logo, LogoError, Phone, load_logo, load_phones
 from followshift.config.embed import EmbedConfig, load_embed
 from followshift.config.keys import check_keys
 from followshift.diagnostics import Diagnostics
@@ -57,6 +58,8 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     review: str = "none"  # one of REVIEW_MODES; shift.yaml may override it
     publish: PublishConfig = field(default_factory=PublishConfig)
+    logo: Logo | None = None  # `logo:`, checked and published as an asset (config/branding.py)
+    phones: tuple[Phone, ...] = ()  # `phones:`, numbers besides 112, as tel: links
     # privacy: {allowed_numbers: [...]}: phone numbers a post may name without a warning
     # (docs/privacy.md), as written; followshift/privacy/text.py compares them digit by digit.
     allowed_numbers: tuple[str, ...] = ()
@@ -268,13 +271,36 @@ def load_config(path: Path, diagnostics: Diagnostics) -> SiteConfig:
     privacy = _privacy(path, data, diagnostics) if "privacy" in data else {}
     publish = _publish(path, data, diagnostics)
     embed = load_embed(path, data, diagnostics)
+    branding = _branding(path, data, diagnostics)
+    if branding.get("phones"):  # the site's own numbers never need a warning in a post
+        shown = tuple(phone.number for phone in branding["phones"])
+        privacy = {**privacy, "allowed_numbers": (*privacy.get("allowed_numbers", ()), *shown)}
     if "base_url" not in data:
         diagnostics.warning(
             path, f"no base_url; feeds, sitemap and share links will point at {DEFAULT_BASE_URL}"
         )
     return SiteConfig(
-        **values, images=images, publish=publish, embed=embed, **privacy, lines=dict(data.lines)
+        **values,
+        images=images,
+        publish=publish,
+        embed=embed,
+        **branding,
+        **privacy,
+        lines=dict(data.lines),
     )
+
+
+def _branding(path: Path, data: YamlMap, diagnostics: Diagnostics) -> dict[str, Any]:
+    """`logo:` and `phones:` (config/branding.py); a bad one is an error at its line."""
+    found: dict[str, Any] = {}
+    if "logo" in data:
+        try:
+            found["logo"] = load_logo(data["logo"], path.parent)
+        except LogoError as exc:
+            diagnostics.error(path, f"logo: {exc}", data.line_of("logo"))
+    if "phones" in data:
+        found["phones"] = load_phones(data["phones"], path, data.line_of("phones"), diagnostics)
+    return found
 
 
 def _publish(path: Path, data: YamlMap, diagnostics: Diagnostics) -> PublishConfig:
@@ -333,13 +359,12 @@ def _check_keys(
     where: str,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    known = sorted(
-        [*schema, "images", "publish", "privacy", "embed"] if where == "site.yaml" else schema
-    )
+    read_by_caller = ["images", "publish", "privacy", "logo", "phones", "embed"]
+    known = sorted([*schema, *read_by_caller] if where == "site.yaml" else schema)
     check_keys(data, known, path, diagnostics, where)
     for key, raw in data.items():
         check = schema.get(key)
-        if check is None:  # images, publish, privacy, embed (read by the caller), or unknown
+        if check is None:  # read by the caller (read_by_caller), or unknown (reported above)
             continue
         try:
             values[key] = check(raw)

@@ -15,9 +15,18 @@ from followshift.diagnostics import Diagnostics
 from followshift.naming import PHOTO_SUFFIXES, name_from_id, slugify
 from followshift.yamlio import YamlError, YamlMap, load_yaml
 
-TEAM_KEYS = ("name", "region", "color", "avatar", "links")
+TEAM_KEYS = ("name", "short", "region", "color", "avatar", "links")
 LINK_KINDS = ("website", "facebook", "instagram", "x", "youtube", "tiktok", "threads", "bluesky")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# Words a team's name starts with that every team shares: the short name on each post leaves
+# them out ("Politieteam Zevenaar" → "Zevenaar") unless teams.yaml gives `short:`.
+_TEAM_WORDS = re.compile(r"(?:politieteam|politie|basisteam|team|police team|police)\s+", re.I)
+
+
+def short_name(name: str) -> str:
+    """The name without a leading "Politieteam"/"Team" (kept when nothing would be left)."""
+    rest = _TEAM_WORDS.sub("", name, count=1) if _TEAM_WORDS.match(name) else name
+    return rest.strip() or name
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,11 @@ class Team:
     avatar: Path | None = None
     links: tuple[tuple[str, str], ...] = ()
     declared: bool = True  # False: named from its folder, not in teams.yaml
+    short: str = ""  # the name on each post; "" → short_name(name)
+
+    @property
+    def short_name(self) -> str:
+        return self.short or short_name(self.name)
 
 
 def load_teams(path: Path, content: Path, diags: Diagnostics) -> dict[str, Team]:
@@ -92,9 +106,14 @@ def _team(path: Path, content: Path, team_id: str, raw: YamlMap, diags: Diagnost
             raw.line_of("color"),
         )
         color = Team.color
+    short = raw.get("short") or ""
+    if not isinstance(short, str):
+        diags.error(path, f"{team_id}: short must be text", raw.line_of("short"))
+        short = ""
     return Team(
         id=team_id,
         name=name.strip(),
+        short=short.strip(),
         region=region.strip(),
         color=color.lower(),
         avatar=_avatar(path, content, team_id, raw, diags),

@@ -97,6 +97,16 @@ class Formatter:
 
         return self._cached("day_time", instant, make)
 
+    def repeated_hour(self, instant: Instant) -> str:
+        """ "summer" or "winter" when the local clock time happens twice (the hour that repeats
+        when summer time ends: 02:10 in summer time, then 02:10 in winter time), else "".
+        Templates label only those times; every other time is unambiguous."""
+        local = self.local(instant)
+        other = local.replace(fold=1 - local.fold)
+        if other.utcoffset() == local.utcoffset():
+            return ""
+        return "summer" if local.dst() else "winter"
+
     def iso(self, instant: Instant) -> str:
         """For <time datetime> and feeds: local wall time with its UTC offset."""
         return self._cached(

@@ -68,7 +68,7 @@ def render_context(site: Site, theme: Theme, options: RenderOptions) -> RenderCo
     """Everything the producers read, made before the first output: the assets, the Jinja
     environment for this render fingerprint, the rendered Markdown, the views and the memo."""
     config = site.config
-    asset_names, asset_files = assets.collect(theme, site.teams)
+    asset_names, asset_files = assets.collect(theme, site.teams, config.logo)
     # Everything every output depends on besides its own inputs: followshift's version, every
     # theme file, the site settings, the asset names.
     fingerprint = pickle.dumps(

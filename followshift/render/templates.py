@@ -92,6 +92,7 @@ class Templates:
             "datetime": formatter.datetime,
             "day_time": formatter.day_time,
             "iso": formatter.iso,
+            "repeated_hour": formatter.repeated_hour,
         }
         self.env.filters.update(filters)
         self.env.globals["Status"] = Status  # imported macros see globals, not the page context

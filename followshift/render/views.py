@@ -28,6 +28,12 @@ class TeamView(Digested):
     links: tuple[tuple[str, str], ...]
     declared: bool
     avatar: PhotoView | None = None
+    short: str = ""  # the name on each post ("Zevenaar"); the full name is `name`
+
+    @property
+    def initial(self) -> str:
+        """What stands in for a missing avatar: the short name's first letter."""
+        return self.short[:1].upper()
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,28 @@ class ShiftView(Digested):
         return {team: tuple(posts) for team, posts in teams.items()}
 
 
+@dataclass(frozen=True)
+class ShiftCard(Digested):
+    """A shift on the home page: its header, its newest post and a photo (the newest one while
+    it is live, else its first), so the card shows what is going on rather than only a title."""
+
+    info: ShiftInfo
+    latest: PostView | None
+    photo: PhotoView | None
+    photo_post: PostView | None  # the post the photo belongs to (its team and time: alt text)
+
+
+def shift_card(shift: ShiftView) -> ShiftCard:
+    with_photos = [p for p in shift.posts if p.photos]
+    if shift.status is Status.LIVE:
+        pick = with_photos[-1] if with_photos else None
+        photo = pick.photos[-1] if pick else None
+    else:
+        pick = with_photos[0] if with_photos else None
+        photo = pick.photos[0] if pick else None
+    return ShiftCard(shift.info, shift.posts[-1] if shift.posts else None, photo, pick)
+
+
 def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
     return TeamView(
         id=team.id,
@@ -216,6 +244,7 @@ def team_view(team: Team, avatar: PhotoResult | None) -> TeamView:
         links=team.links,
         declared=team.declared,
         avatar=photo_view("", avatar) if avatar else None,
+        short=team.short_name,
     )
 
 

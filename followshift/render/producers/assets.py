@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from followshift.config.branding import Logo
 from followshift.config.teams import Team
 from followshift.photos.stage import PublishedPhotos
 from followshift.render.colors import text_on
@@ -18,6 +19,8 @@ from followshift.render.memo import REUSED
 from followshift.render.producers import OutputFile
 from followshift.render.theme import Theme
 
+SITE_LOGO = "site-logo"  # the key of the site's logo among the asset names (templates: assets)
+
 
 def hashed_name(name: str, data: bytes) -> str:
     digest = hashlib.blake2b(data, digest_size=5).hexdigest()
@@ -25,8 +28,11 @@ def hashed_name(name: str, data: bytes) -> str:
     return f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
 
 
-def collect(theme: Theme, teams: Mapping[str, Team]) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Theme file name -> hashed output path, and hashed output path -> bytes."""
+def collect(
+    theme: Theme, teams: Mapping[str, Team], logo: Logo | None = None
+) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Theme file name -> hashed output path, and hashed output path -> bytes. The site's own
+    logo (site.yaml's `logo:`, already checked and cleaned) is the asset named SITE_LOGO."""
     names: dict[str, str] = {}
     files: dict[str, bytes] = {}
     for name, data in [
@@ -36,6 +42,10 @@ def collect(theme: Theme, teams: Mapping[str, Team]) -> tuple[dict[str, str], di
         out = hashed_name(name, data)
         names[name] = out
         files[out] = data
+    if logo is not None:
+        out = hashed_name(logo.name, logo.data)
+        names[SITE_LOGO] = out
+        files[out] = logo.data
     return names, files
 
 

@@ -17,7 +17,7 @@ from followshift.render import routes
 from followshift.render.context import RenderContext
 from followshift.render.memo import REUSED, Reused
 from followshift.render.paging import listings
-from followshift.render.views import ShiftInfo, ShiftView
+from followshift.render.views import ShiftCard, ShiftView, shift_card
 
 # Post pages per memo group (PageMemo.group): a group whose posts and neighbours are unchanged
 # is kept whole with one key, so an edit re-renders at most this many post pages, while an
@@ -147,13 +147,16 @@ def page(
 
 
 def index_context(ctx: RenderContext) -> dict[str, Any]:
-    def by(status: Status) -> list[ShiftInfo]:
-        return [s.info for s in ctx.shifts if s.status is status]
+    """The home page: live shifts with their newest post and photo; upcoming shifts soonest
+    first; earlier shifts newest first, with their first photo (views.shift_card)."""
+
+    def by(status: Status) -> list[ShiftCard]:
+        return [shift_card(s) for s in ctx.shifts if s.status is status]
 
     return {
         "live": by(Status.LIVE),
-        "upcoming": by(Status.UPCOMING),
-        "ended": sorted(by(Status.ENDED), key=lambda s: s.start, reverse=True),
+        "upcoming": sorted(by(Status.UPCOMING), key=lambda c: c.info.start),
+        "ended": sorted(by(Status.ENDED), key=lambda c: c.info.start, reverse=True),
     }
 
 

@@ -129,7 +129,9 @@ def fixture_files(language: str = LANGUAGE) -> dict[str, str | bytes]:
     shift; an upcoming one; team-in-shift, post and team pages; 404. Built at NOW."""
     live = f"content/{SHIFT}"
     extra: dict[str, str | bytes] = {
-        "content/site.yaml": _SITE_YAML.replace("{language}", language),
+        "content/site.yaml": _SITE_YAML.replace("{language}", language).replace(
+            "{EMBED_ORIGIN}", EMBED_ORIGIN
+        ),
         "content/logo.svg": _LOGO_SVG,
         "content/teams.yaml": _TEAMS_YAML,
         "content/avatars/zevenaar.jpg": jpeg(size=(120, 120)),

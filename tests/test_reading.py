@@ -114,6 +114,22 @@ def test_on_a_live_shift_the_newest_post_starts_in_the_first_phone_screen(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_on_a_phone_each_posts_share_button_sits_on_the_line_of_its_time_and_team(
+    browser: Any, servers: dict[str, Server]
+) -> None:
+    """An icon with a 44 px target in the card's corner: no line of its own per post, also
+    beside a long team name ("Arnhem-Noord", "Nijmegen-Zuid")."""
+    with page_of(browser, servers["live"].url(f"/{SHIFT}/"), PHONE) as page:
+        posts = page.locator("article.post").all()
+        assert len(posts) > 10
+        for post in posts:
+            clock = post.locator(".post-time").bounding_box()
+            share = post.locator(".share").bounding_box()
+            assert clock and share and share["width"] >= 44 and share["height"] >= 44
+            middle = clock["y"] + clock["height"] / 2
+            assert share["y"] < middle < share["y"] + share["height"], post.get_attribute("id")
+
+
 def test_the_description_and_highlights_are_one_tap_away_without_javascript(
     browser: Any, servers: dict[str, Server]
 ) -> None:

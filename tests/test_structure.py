@@ -24,6 +24,7 @@ LEAVES = frozenset(
         "diagnostics",
         "naming",
         "nesting",
+        "oslock",
         "times",
         "yamlio",
         "photos.model",

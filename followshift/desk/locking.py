@@ -29,10 +29,10 @@ from pathlib import Path
 
 from followshift.desk import DeskError
 from followshift.diagnostics import display_path
+from followshift.oslock import try_lock, unlock
 
 WAIT = 10.0  # seconds; a decision holds the lock for one read and one small write
 SUFFIX = ".desk-lock"
-_WINDOWS_OFFSET = 1 << 30  # as publish/lock.py: one byte far past anything written
 
 _guard = threading.Lock()
 _threads: dict[str, threading.Lock] = {}  # real path of a post -> its lock in this process
@@ -78,7 +78,7 @@ def _lock_file(path: Path, deadline: float) -> int:
             )
         except OSError as exc:
             raise DeskError(f"cannot lock: {exc.strerror or exc}", display_path(path)) from None
-        if _try_lock(fd):
+        if try_lock(fd):
             if _same_file(fd, where):
                 return fd
             os.close(fd)  # removed by a holder that let go meanwhile: lock the new file
@@ -100,38 +100,15 @@ def _same_file(fd: int, where: Path) -> bool:
     return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, _WINDOWS_OFFSET, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int, where: Path) -> None:
-        with contextlib.suppress(OSError):
-            os.lseek(fd, _WINDOWS_OFFSET, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+def _unlock(fd: int, where: Path) -> None:
+    if sys.platform == "win32":
+        unlock(fd)
         with contextlib.suppress(OSError):
             os.close(fd)
         # Fails while another process has it open (it is waiting for it): then it stays.
         with contextlib.suppress(OSError):
             os.unlink(where)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int, where: Path) -> None:
+    else:
         # Removed while still locked: no one can lock this file and find it gone later.
         with contextlib.suppress(OSError):
             os.unlink(where)

@@ -32,11 +32,10 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from followshift.oslock import try_lock, unlock
+
 SUFFIX = ".followshift-lock"
 INSIDE_NAME = ".followshift-lock"  # inside the output folder, where its parent is read-only
-# Windows locks byte ranges and refuses reads of locked bytes: lock one far past the holder's
-# note, which others must be able to read.
-_WINDOWS_OFFSET = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ def _lock_file(out: Path, path: Path, command: str) -> _Held:
     for _ in range(100):
         fd = _open(path)
         try:
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 raise OutputLocked(out, _read_holder(path))
             if not _same_file(fd, path):
                 os.close(fd)  # removed by a holder that let go meanwhile: try the new file
@@ -218,38 +217,13 @@ def _read_holder(path: Path) -> Holder | None:
 
 
 def _unlock(mine: _Held) -> None:
-    if sys.platform == "win32":
-        with contextlib.suppress(OSError):  # Windows asks for it before the file is closed
-            os.lseek(mine.fd, _WINDOWS_OFFSET, os.SEEK_SET)
-            msvcrt.locking(mine.fd, msvcrt.LK_UNLCK, 1)
-    else:
+    unlock(mine.fd)  # Windows asks for it before the file is closed
+    if sys.platform != "win32":
         # Removed while still locked, so no one can lock this file and find it gone later.
         with contextlib.suppress(OSError):
             os.unlink(mine.path)
     with contextlib.suppress(OSError):
         os.close(mine.fd)  # releases the lock
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, _WINDOWS_OFFSET, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
 
 
 def _forget_in_child() -> None:

@@ -360,9 +360,10 @@ class Output:
                 write_atomic(target, data)
             self._changed = True
         self._writing = ""
-        removed += prune(
-            self.root, set(stale) - set(blocking), self._is_staged_file, self._changing
-        )
+        # The pages that link first, what they link (assets, media) last: a build killed while
+        # it removes never leaves a page behind whose stylesheet or photo is already gone.
+        leftover = sorted(set(stale) - set(blocking), key=lambda rel: (-rank(rel), rel))
+        removed += prune(self.root, leftover, self._is_staged_file, self._changing)
         manifest.write_manifest(
             self._manifest, new, set(), self._lines, to_write if synced else None, preview
         )

@@ -5,31 +5,27 @@ This module makes the app and owns what every page shares: who is signed in (a s
 store.py behind a signed, HttpOnly, SameSite=Lax cookie that is Secure whenever the request came
 over TLS), the security headers (a strict CSP without scripts, no referrer, no framing, no
 caching), the rate limit per person, and the error pages. The officer's pages are in
-officer.py, the comms team's in comms.py.
+officer.py, the comms team's in comms.py, the blur editor in blurring.py; what they all use while
+answering a request is in shared.py.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import cast
 
-from flask import Flask, Response, abort, current_app, g, render_template, request, session
+from flask import Flask, Response, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect  # type: ignore[import-untyped]
 from werkzeug.exceptions import HTTPException
 
-from followshift.config.teams import load_teams
-from followshift.desk.records import Invite
+from followshift.desk import blurring, comms, officer
 from followshift.desk.review import site_settings
+from followshift.desk.shared import Desk, page, refuse
 from followshift.desk.store import SESSION_LIFETIME, Store, now_utc
 from followshift.desk.texts import TEXTS, say
 from followshift.desk.uploads import MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_REQUEST_BYTES
-from followshift.diagnostics import Diagnostics
 
 # Scripts only from the desk itself (static/blur.js, the blur editor): no inline script, nothing
 # from elsewhere. connect-src is not needed: the editor only swaps an image's address.
@@ -37,38 +33,6 @@ CSP = (
     "default-src 'none'; img-src 'self'; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-
-
-class Limiter:
-    """At most `limit` actions per person in `window` seconds (in memory: one desk process)."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
-        self.window = window
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, who: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            seen = self._seen[who]
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= self.limit:
-                return False
-            seen.append(now)
-            return True
-
-
-@dataclass
-class Desk:
-    """What the routes share: where content is, the state, the site's language."""
-
-    content: Path
-    store: Store
-    lang: str
-    posts: Limiter = field(default_factory=lambda: Limiter(10, 300))  # sends per 5 minutes
-    actions: Limiter = field(default_factory=lambda: Limiter(120, 60))  # any POST per minute
 
 
 class _Sessions(SecureCookieSessionInterface):
@@ -79,51 +43,7 @@ class _Sessions(SecureCookieSessionInterface):
         return request.is_secure
 
 
-def desk() -> Desk:
-    value = current_app.extensions.get("followshift_desk")
-    assert isinstance(value, Desk)
-    return value
-
-
-def current() -> Invite | None:
-    value = g.get("invite")
-    return value if isinstance(value, Invite) else None
-
-
-def need(role: str | None = None) -> Invite:
-    """The signed-in person, or a 401 page; with `role`, a 403 page for anyone else."""
-    invite = current()
-    if invite is None:
-        abort(401)
-    if role is not None and invite.role != role:
-        abort(403)
-    return invite
-
-
-def refuse(status: int, message: str) -> NoReturn:
-    """Stops the request with a page that says `message`."""
-    abort(Response(page("message.html", status=status, message=message), status))
-
-
-def page(template: str, status: int = 200, **context: Any) -> str:
-    lang = desk().lang
-    me = current()
-    team = team_names().get(me.team, me.team) if me and me.team else None
-    return render_template(
-        template, t=TEXTS[lang], lang=lang, me=me, my_team=team, code=status, **context
-    )
-
-
-def team_names() -> dict[str, str]:
-    """Team ids → their names in teams.yaml (a mistake there is `check`'s to report)."""
-    content = desk().content
-    teams = load_teams(content / "teams.yaml", content, Diagnostics())
-    return {team_id: team.name for team_id, team in teams.items()}
-
-
 def create_app(content: Path, store: Store | None = None) -> Flask:
-    from followshift.desk import blurring, comms, officer
-
     store = store or Store.beside(content)
     store.prune_sessions()  # what ended while the desk was not running
     lang = site_settings(content).language

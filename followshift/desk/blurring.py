@@ -21,10 +21,10 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from followshift.desk import DeskError
-from followshift.desk.app import desk, need, page, refuse
 from followshift.desk.edits import PostFile, rewrite
 from followshift.desk.records import Invite, Submission
 from followshift.desk.review import site_settings
+from followshift.desk.shared import desk, need, page, refuse
 from followshift.desk.submitted import Shown, photo_path, post_file, show
 from followshift.desk.texts import say
 

@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 from followshift.config.pause import PauseError
 from followshift.content.model import PostStatus
 from followshift.desk import DeskError
-from followshift.desk.app import desk, need, page, refuse, team_names
 from followshift.desk.blurring import editor, read_form, words
 from followshift.desk.edits import PostFile, rewrite
 from followshift.desk.pauses import pause_shift, resume_shift
@@ -29,6 +28,7 @@ from followshift.desk.review import (
     site_settings,
     withdraw,
 )
+from followshift.desk.shared import desk, need, page, refuse, team_names
 from followshift.desk.store import now_utc
 from followshift.desk.submitted import post_file, show
 from followshift.desk.texts import say

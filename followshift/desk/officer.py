@@ -21,10 +21,10 @@ from werkzeug.datastructures import FileStorage
 
 from followshift.config.shift import ShiftConfig
 from followshift.desk import DeskError
-from followshift.desk.app import current, desk, need, page, refuse, team_names
 from followshift.desk.blurring import faces_left, words
 from followshift.desk.records import Invite
 from followshift.desk.review import review_mode, shift_configs, site_settings
+from followshift.desk.shared import current, desk, need, page, refuse, team_names
 from followshift.desk.store import now_utc
 from followshift.desk.submitted import photo_path, show
 from followshift.desk.texts import say

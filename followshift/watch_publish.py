@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from followshift.publish.client import describe
 from followshift.publish.model import MANIFEST_NAME
 from followshift.publish.plan import MAX_DELETES, RefusedError
-from followshift.publish.target import RemoteError, Target, describe
+from followshift.publish.target import RemoteError, Target
 
 if TYPE_CHECKING:
     from followshift.publish.bucket import Publisher
@@ -136,7 +137,9 @@ class LivePublisher:
             try:
                 cycle = self._publish()
             except Exception as exc:  # a bug must not end the publishing of a live shift
-                cycle = Cycle(None, 0.0, 0.0, describe(exc, self.publisher.client), self.clock())
+                cycle = Cycle(
+                    None, 0.0, 0.0, describe(exc, self.publisher.client.secrets), self.clock()
+                )
             finally:
                 with self._cond:
                     self._busy = False

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape
 
+import pytest
 from conftest import SHIFT, Outcome, Run, jpeg, make_site, post_path, site_files
 from standards_support import missing
 
@@ -354,6 +355,15 @@ def photo_site(root: Path, extra: dict[str, str | bytes] | None = None) -> Path:
 def remove_photo_post(root: Path) -> None:
     for name in ("1930-controle.md", "1930-controle.jpg"):
         (root / "content" / SHIFT / "zevenaar" / name).unlink()
+
+
+def in_environment(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) -> None:
+    """This process's environment as `env` says (None: unset), for an in-process Publisher."""
+    for name, value in env.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
 
 
 def build(run: Run, root: Path, *args: str) -> None:

@@ -18,29 +18,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from followshift.publish.client import Client, make_client
 from followshift.publish.plan import MAX_DELETES, Plan, Step, make_plan, read_site
 from followshift.publish.remote import Listed, Remote, RemoteView
-from followshift.publish.target import WORKERS, Target, make_client
+from followshift.publish.target import WORKERS, Target
 from followshift.publish.upload import Result, apply
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 
 class Publisher:
     """One target, one client, and what the bucket held after the last publish."""
 
     def __init__(
-        self, target: Target, client: S3Client | None = None, workers: int = WORKERS
+        self, target: Target, client: Client | None = None, workers: int = WORKERS
     ) -> None:
         self.target = target
-        self.remote = Remote(client or make_client(target, workers), target, workers)
+        self.remote = Remote(client or make_client(target), target, workers)
         self._view: RemoteView | None = None
 
     @property
-    def client(self) -> S3Client:
+    def client(self) -> Client:
         return self.remote.client
 
     def close(self) -> None:

@@ -81,8 +81,8 @@ def read_site(root: Path) -> LocalSite:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One object to send: uploaded (its bytes) or, when only its headers changed, copied onto
-    itself with the new headers (no bytes sent)."""
+    """One object to send: new or changed bytes, or (`copy`) the same bytes, sent again
+    because only its headers changed."""
 
     rel: str
     sha: str

@@ -22,13 +22,11 @@ import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from followshift.publish.client import Client, describe
 from followshift.publish.rules import PRIVATE, Headers
-from followshift.publish.target import RemoteError, Target, describe
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from followshift.publish.target import RemoteError, Target
 
 STATE_FOLDER = ".followshift/"
 MANIFEST_KEY = STATE_FOLDER + "manifest.json"
@@ -158,23 +156,21 @@ def manifest_bytes(entries: Mapping[str, Entry], pending: Iterable[str]) -> byte
 
 
 class Remote:
-    """The bucket's requests for one target, on a kept client (thread-safe: boto3 clients are)."""
+    """The bucket's requests for one target, on a kept client (thread-safe)."""
 
-    split = True  # list in ranges at once (see _list); the benchmark compares both ways
+    split = True  # list in ranges at once (see _list); bench_listing.py compares both ways
 
-    def __init__(self, client: S3Client, target: Target, workers: int) -> None:
+    def __init__(self, client: Client, target: Target, workers: int) -> None:
         self.client = client
         self.target = target
         self.workers = workers
 
     def fail(self, exc: BaseException, doing: str) -> RemoteError:
-        return RemoteError(f"{doing}: {describe(exc, self.client)}")
+        return RemoteError(f"{doing}: {describe(exc, self.client.secrets)}")
 
     def view(self) -> RemoteView:
         """The manifest and the pending keys, then the listing of the prefix they are checked
         against."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         view = RemoteView()
         prefix = self.target.prefix
         raw = self._get(MANIFEST_KEY)
@@ -197,7 +193,7 @@ class Remote:
             for key, etag, size in self._list(sorted(view.entries)):
                 if not key.startswith(state):
                     view.listing[key[len(prefix) :]] = Listed(_etag(etag), size)
-        except (BotoCoreError, ClientError) as exc:
+        except Exception as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
         if raw is not None and keys is None:
             # Which keys a publish was writing is not known: every object the manifest does not
@@ -220,18 +216,10 @@ class Remote:
 
     def _get(self, name: str) -> bytes | None:
         """The bytes of a state object (MANIFEST_KEY, PENDING_KEY); None when there is none."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            got = self.client.get_object(Bucket=self.target.bucket, Key=self.target.prefix + name)
-            raw: bytes = got["Body"].read()
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
-                raise self.fail(exc, f"cannot read {self.target.url}") from None
-            return None
-        except BotoCoreError as exc:
+            return self.client.get(self.target.prefix + name)
+        except Exception as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
-        return raw
 
     def _list(self, known: list[str]) -> list[tuple[str, str, int]]:
         """Every object under the prefix: (key, ETag, size), in key order.
@@ -262,21 +250,11 @@ class Remote:
     def _list_range(self, after: str | None, last: str | None) -> list[tuple[str, str, int]]:
         """The objects with keys in (after, last] (None: from the start, to the end)."""
         out: list[tuple[str, str, int]] = []
-        args: dict[str, Any] = {"Bucket": self.target.bucket, "Prefix": self.target.prefix}
-        if after is not None:
-            args["StartAfter"] = after
-        if last is not None:
-            args["MaxKeys"] = SPAN + SLACK  # the range, a few unknown keys, hardly more
-        while True:
-            page = self.client.list_objects_v2(**args)
-            for obj in page.get("Contents", []):
-                if last is not None and obj["Key"] > last:
-                    return out
-                out.append((obj["Key"], obj["ETag"], obj["Size"]))
-            token = page.get("NextContinuationToken")
-            if not page.get("IsTruncated") or not token:
-                return out
-            args["ContinuationToken"] = token
+        for obj in self.client.listing(self.target.prefix, after):
+            if last is not None and obj[0] > last:
+                break
+            out.append(obj)
+        return out
 
     def heads(self, rels: Iterable[str]) -> dict[str, Head | None]:
         """HeadObject of each (in parallel); None for an object that is gone."""
@@ -287,59 +265,45 @@ class Remote:
             return dict(zip(rels, pool.map(self.head, rels), strict=True))
 
     def head(self, rel: str) -> Head | None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            got = self.client.head_object(Bucket=self.target.bucket, Key=self.target.key(rel))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return None
+            got = self.client.head(self.target.key(rel))
+        except Exception as exc:
             raise self.fail(exc, f"cannot read {self.target.url}{rel}") from None
-        except BotoCoreError as exc:
-            raise self.fail(exc, f"cannot read {self.target.url}{rel}") from None
-        sha = got.get("Metadata", {}).get(MARK)
+        if got is None:
+            return None
+        sha = got.metadata.get(MARK)
         return Head(
             sha if sha and _SHA.fullmatch(sha) else None,
-            _etag(got["ETag"]),
-            got["ContentLength"],
-            Headers(got.get("ContentType", ""), got.get("CacheControl", "")),
+            got.etag,
+            got.size,
+            Headers(got.content_type, got.cache_control),
         )
 
     def write_manifest(self, entries: Mapping[str, Entry], pending: Iterable[str]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            self.client.put_object(
-                Bucket=self.target.bucket,
-                Key=self.target.prefix + MANIFEST_KEY,
-                Body=manifest_bytes(entries, pending),
-                ContentType="application/json; charset=utf-8",
-                CacheControl=PRIVATE,
+            self.client.put(
+                self.target.prefix + MANIFEST_KEY,
+                manifest_bytes(entries, pending),
+                "application/json; charset=utf-8",
+                PRIVATE,
             )
-        except (BotoCoreError, ClientError) as exc:
+        except Exception as exc:
             raise self.fail(exc, f"cannot write {self.target.url}{MANIFEST_KEY}") from None
 
     def write_pending(self, pending: Iterable[str]) -> None:
         """Records the keys a publish is about to write (PENDING_KEY), before it writes them."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            self.client.put_object(
-                Bucket=self.target.bucket,
-                Key=self.target.prefix + PENDING_KEY,
-                Body=pending_bytes(pending),
-                ContentType="application/json; charset=utf-8",
-                CacheControl=PRIVATE,
+            self.client.put(
+                self.target.prefix + PENDING_KEY,
+                pending_bytes(pending),
+                "application/json; charset=utf-8",
+                PRIVATE,
             )
-        except (BotoCoreError, ClientError) as exc:
+        except Exception as exc:
             raise self.fail(exc, f"cannot write {self.target.url}{PENDING_KEY}") from None
 
     def drop_pending(self) -> None:
         """Removes PENDING_KEY, once the manifest holds what it said. A failure is let pass:
         a pending object left behind costs the next publish a few HeadObjects, nothing more."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        with contextlib.suppress(BotoCoreError, ClientError):
-            self.client.delete_object(
-                Bucket=self.target.bucket, Key=self.target.prefix + PENDING_KEY
-            )
+        with contextlib.suppress(Exception):
+            self.client.delete([self.target.prefix + PENDING_KEY])

@@ -13,13 +13,14 @@ a failure stays pending in it), then the pending object goes. A failure still wr
 the next publish does not send again what did get up.
 
 Each upload reads its file, checks it against the local manifest's sha256 (a file changed
-after the build is refused, not published under the old hash) and sends it with Content-MD5,
-which the store checks the bytes against.
+after the build is refused, not published under the old hash) and sends it in one PUT whose
+payload SHA-256 is signed (client.py), which the store checks the bytes against. An object
+whose headers alone changed is sent again with the new ones (obstore cannot replace an
+object's headers in place; a header rule changes with a new followshift, rarely).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import threading
@@ -27,14 +28,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from followshift.publish.client import DeleteRefused, describe
 from followshift.publish.plan import Plan, RefusedError, Step
 from followshift.publish.remote import MARK, Entry, Remote
-from followshift.publish.target import RemoteError, describe, redact
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from followshift.publish.target import RemoteError, redact
 
 
 class ChangedError(Exception):
@@ -44,7 +42,7 @@ class ChangedError(Exception):
 @dataclass
 class Result:
     uploaded: int = 0
-    copied: int = 0
+    copied: int = 0  # sent again for new headers only
     deleted: int = 0
     unchanged: int = 0
     sent: int = 0  # bytes uploaded
@@ -89,7 +87,7 @@ def apply(
             return
         except Exception as exc:
             with lock:
-                result.failed.append((step.rel, describe(exc, remote.client)))
+                result.failed.append((step.rel, describe(exc, remote.client.secrets)))
             return
         with lock:
             entries[step.rel] = entry
@@ -97,7 +95,7 @@ def apply(
                 result.copied += 1
             else:
                 result.uploaded += 1
-                result.sent += sent
+            result.sent += sent
         if progress is not None:
             progress(step)
 
@@ -137,21 +135,6 @@ def apply(
 
 
 def _send(remote: Remote, plan: Plan, step: Step) -> tuple[Entry, int]:
-    client: S3Client = remote.client
-    target = plan.target
-    key = target.key(step.rel)
-    if step.copy:
-        got = client.copy_object(
-            Bucket=target.bucket,
-            Key=key,
-            CopySource={"Bucket": target.bucket, "Key": key},
-            MetadataDirective="REPLACE",
-            ContentType=step.headers.content_type,
-            CacheControl=step.headers.cache_control,
-            Metadata={MARK: step.sha},
-        )
-        etag = got["CopyObjectResult"].get("ETag", "").strip('"')
-        return Entry(step.sha, etag or plan.keep[step.rel].etag, step.size, step.headers), 0
     path = str(plan.site.root) + os.sep + step.rel.replace("/", os.sep)
     try:
         with open(path, "rb") as handle:
@@ -162,43 +145,34 @@ def _send(remote: Remote, plan: Plan, step: Step) -> tuple[Entry, int]:
         raise ChangedError(
             f"{path} changed after the build; run `followshift build` and publish again"
         )
-    md5 = hashlib.md5(data, usedforsecurity=False)
-    got_put = client.put_object(
-        Bucket=target.bucket,
-        Key=key,
-        Body=data,
-        ContentMD5=base64.b64encode(md5.digest()).decode("ascii"),
-        ContentType=step.headers.content_type,
-        CacheControl=step.headers.cache_control,
-        Metadata={MARK: step.sha},
+    headers = step.headers
+    etag = remote.client.put(
+        plan.target.key(step.rel),
+        data,
+        headers.content_type,
+        headers.cache_control,
+        {MARK: step.sha},
     )
-    etag = got_put.get("ETag", "").strip('"') or md5.hexdigest()
-    return Entry(step.sha, etag, len(data), step.headers), len(data)
+    if not etag:
+        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    return Entry(step.sha, etag, len(data), headers), len(data)
 
 
 def _delete(remote: Remote, rels: list[str]) -> tuple[set[str], list[tuple[str, str]]]:
-    """DeleteObjects, 1,000 keys a request: the paths deleted, and the failures."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
+    """DeleteObjects, 1,000 keys a request: the paths deleted, and the failures. A refusal of
+    any key fails its whole batch; which of its keys did go is found by the next listing."""
     target, deleted, failed = remote.target, set(), []
     for at in range(0, len(rels), 1000):
         batch = rels[at : at + 1000]
         try:
-            got = remote.client.delete_objects(
-                Bucket=target.bucket,
-                Delete={"Objects": [{"Key": target.key(rel)} for rel in batch], "Quiet": True},
-            )
-        except (BotoCoreError, ClientError) as exc:
-            failed.append((batch[0], describe(exc, remote.client)))
+            remote.client.delete([target.key(rel) for rel in batch])
+        except DeleteRefused as exc:  # the store's text, made safe to print like all of it
+            rel = exc.key[len(target.prefix) :] if exc.key.startswith(target.prefix) else batch[0]
+            text = redact(f"cannot delete: {exc}", remote.client.secrets)
+            failed.append((rel if rel in batch else batch[0], text))
             break
-        errors = {
-            str(e.get("Key", "")): str(e.get("Message") or e.get("Code") or "refused by the store")
-            for e in got.get("Errors", [])
-        }
-        for rel in batch:
-            message = errors.get(target.key(rel))
-            if message is None:
-                deleted.add(rel)
-            else:  # the store's text, made safe to print like every other error of it
-                failed.append((rel, redact(f"cannot delete: {message}", remote.client)))
+        except Exception as exc:
+            failed.append((batch[0], "cannot delete: " + describe(exc, remote.client.secrets)))
+            break
+        deleted.update(batch)
     return deleted, failed

@@ -28,6 +28,7 @@ from followshift.privacy.faces import INSTALL_HINT as FACES_MISSING
 from followshift.publish.local import Output
 from followshift.publish.lock import OutputLock
 from followshift.publish.model import OutputError, WriteStats
+from followshift.publish.rules import group_of
 from followshift.render.markdown import MarkdownRenderer
 from followshift.render.memo import REUSED
 from followshift.render.stage import RenderOptions, outputs, render_context, start_pages
@@ -86,30 +87,6 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = time.perf_counter() - start
-
-
-def commit_rank(relpath: str) -> int:
-    """Where an output goes in the commit's order (Output.commit): what pages link to before
-    the pages, each page before the pages that list it, the entry points last.
-
-    0 photos, assets and host files; 1 post pages (also what lies deeper in a team folder);
-    2 a team's timeline, its pages and feeds; 3 a team's page across shifts (teams/); 4 a
-    shift's timeline, its pages, feeds and live.json; 5 the site's feeds, sitemap and other
-    root files; 6 index.html; 7 404.html (it links to the index).
-    """
-    top, _, rest = relpath.partition("/")
-    if not rest:
-        return {"index.html": 6, "404.html": 7, "_headers": 0}.get(top, 5)
-    if top in ("media", "assets"):
-        return 0
-    if top == "teams":
-        return 3
-    parts = rest.split("/")  # inside a shift folder
-    if len(parts) == 1 or parts[0] == "page":
-        return 4
-    if len(parts) == 2 or parts[1] == "page":
-        return 2
-    return 1
 
 
 def build(
@@ -259,7 +236,7 @@ def _run(
         output.discard()
         return result  # --strict: anything wrong publishes nothing
     with _timed(result.timings, "write"):
-        result.stats = output.commit(commit_rank, preview=options.drafts)
+        result.stats = output.commit(group_of, preview=options.drafts)
     cache.output = output
     result.published = True
     files = dict(output.record)

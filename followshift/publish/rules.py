@@ -95,7 +95,10 @@ GROUPS = (
 
 
 def group_of(rel: str) -> int:
-    """The order group of the site file `rel` (an index into GROUPS)."""
+    """The order group of the site file `rel` (an index into GROUPS): what a page links to
+    before the page, each page before the pages that list it, the entry points last. The
+    order of the uploads to a bucket, and of the writes of a build's commit into site/
+    (publish/local.py: new files by it, stale ones removed in reverse)."""
     top, _, rest = rel.partition("/")
     name = rel.rpartition("/")[2]
     if name == "live.json":

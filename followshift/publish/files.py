@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
-from followshift.publish.model import MANIFEST_NAME, STAGING_NAME, OutputError, Stat
+from followshift.publish.model import MANIFEST_NAME, STAGING_NAME, OutputError, Prepared, Stat
 
 _CHUNK = 1024 * 1024
 # ':' would name a drive or an NTFS alternate data stream on Windows; NUL is never valid.
@@ -244,3 +244,35 @@ def remove_half_written(root: Path, skip: str) -> None:
             if _TEMPORARY.fullmatch(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
+
+
+def write_staged(
+    root: Path,
+    staging: Path,
+    rels: list[str],
+    staged: Mapping[str, object],
+    writing: Callable[[str], None],
+    wrote: Callable[[], None],
+) -> None:
+    """Puts each staged file of `rels` in its place under `root`, in that order: moved from the
+    staging folder (a Prepared file) or written atomically (a Path's bytes); those already
+    placed in a moved tree are skipped. `writing(rel)` is told each path before it is written
+    and `wrote()` after (for the message of a failure)."""
+    made: set[Path] = set()
+    for rel in rels:
+        data = staged[rel]
+        if getattr(data, "placed", False):
+            continue
+        target = below(root, rel)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir():
+            raise OutputError(f"cannot write {rel!r}: a folder is in its place")
+        writing(rel)
+        if isinstance(data, Prepared):
+            retry(functools.partial(os.replace, staging / str(data.tmp), target))
+        else:
+            assert isinstance(data, Path)  # bytes were made Prepared, kept ones are not here
+            write_atomic(target, data)
+        wrote()

@@ -11,7 +11,6 @@ untouched; stale ones listed in the previous manifest are pruned; nothing else i
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import os
 import secrets
@@ -32,10 +31,9 @@ from followshift.publish.files import (
     record_after,
     remove_half_written,
     remove_stale,
-    retry,
     sha256_bytes,
     sha256_file,
-    write_atomic,
+    write_staged,
 )
 from followshift.publish.manifest import _Index, _ManifestLines, blocks, claim
 from followshift.publish.model import (
@@ -340,25 +338,9 @@ class Output:
         placed = [rel for rel in to_write if getattr(staged[rel], "placed", False)]
         if placed:
             move_tree(self._tree, self.root, placed, self._changing)
-        made: set[Path] = set()
-        for rel in to_write:
-            if getattr(staged[rel], "placed", False):
-                continue
-            target = below(self.root, rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if target.is_dir():
-                raise OutputError(f"cannot write {rel!r}: a folder is in its place")
-            data = staged[rel]
-            self._writing = rel
-            if isinstance(data, Prepared):
-                source = self._staging / str(data.tmp)
-                retry(functools.partial(os.replace, source, target))
-            else:
-                assert isinstance(data, Path)  # bytes were made Prepared, kept ones are not here
-                write_atomic(target, data)
-            self._changed = True
+        write_staged(
+            self.root, self._staging, to_write, staged, self._about_to_write, self._changing
+        )
         self._writing = ""
         # The pages that link first, what they link (assets, media) last: a build killed while
         # it removes never leaves a page behind whose stylesheet or photo is already gone.
@@ -403,6 +385,9 @@ class Output:
 
     def _changing(self) -> None:  # for the message of a commit that fails later
         self._changed = True
+
+    def _about_to_write(self, rel: str) -> None:  # the file a failure would be about
+        self._writing = rel
 
     def _is_staged_file(self, target: Path, rel: str) -> bool:
         same = self._keys.get(rel.casefold())

@@ -3,7 +3,11 @@ the peer tools (Hugo, Eleventy), describing the machine, and printing the result
 
 Peak memory is the peak of the summed RSS of a command and all its descendants (worker
 processes included), sampled from /proc every 20 ms (the set of descendants is refreshed every
-100 ms), so the benchmarks run on Linux only.
+100 ms), so the benchmarks run on Linux only. A forked worker shares its parent's pages until
+either writes them, and summed RSS counts each shared page once per process; the peak of the
+summed PSS (proportional set size: a page shared by n processes counts 1/n in each, what the
+machine holds) is measured beside it, every 100 ms (reading smaps_rollup walks the page
+tables, which costs more).
 Nothing here touches the network.
 """
 
@@ -37,11 +41,12 @@ class CommandFailed(SystemExit):
 
 @dataclass
 class Run:
-    """One timed command: wall seconds and peak summed RSS of its process tree."""
+    """One timed command: wall seconds and peak summed RSS (and PSS) of its process tree."""
 
     seconds: float
     peak_mib: float
     stderr: str = ""
+    peak_pss_mib: float = 0.0
 
 
 def _rss_kib(pid: int) -> int:
@@ -49,6 +54,17 @@ def _rss_kib(pid: int) -> int:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
                 if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
@@ -95,17 +111,19 @@ def measure(
     proc = subprocess.Popen(
         list(cmd), env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
         # RSS of the known tree every 20 ms; the tree itself (a scan of all of /proc, the
-        # expensive part) every 100 ms, so the sampler takes little CPU from the command.
-        nonlocal peak
+        # expensive part) and its PSS every 100 ms, so the sampler takes little CPU from the
+        # command.
+        nonlocal peak, peak_pss
         tick, members = 0, [proc.pid]
         while not done.is_set():
             if tick % 5 == 0:
                 members = _tree_pids(proc.pid)
+                peak_pss = max(peak_pss, sum(_pss_kib(pid) for pid in members))
             peak = max(peak, sum(_rss_kib(pid) for pid in members))
             tick += 1
             time.sleep(0.02)
@@ -118,7 +136,7 @@ def measure(
     sampler.join()
     if proc.returncode not in tuple(ok_codes):
         raise CommandFailed(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return Run(seconds, peak / 1024, err)
+    return Run(seconds, peak / 1024, err, peak_pss / 1024)
 
 
 _TIMINGS = re.compile(r"^timings: (.*)$", re.MULTILINE)
@@ -280,6 +298,12 @@ class Result:
             return self.summary[4]
         return max(r.peak_mib for r in self.runs)
 
+    @property
+    def peak_pss_mib(self) -> float:
+        if self.summary:
+            return 0.0
+        return max(r.peak_pss_mib for r in self.runs)
+
 
 def find(results: Sequence[Result], workload: str, tool: str) -> Result | None:
     for result in results:
@@ -292,21 +316,24 @@ def table(results: Sequence[Result], reference: str = "hugo") -> str:
     """A Markdown table: workload, tool, runs, median, min–max, peak MiB and the ratio of the
     median (and of peak memory) to `reference` on the same workload."""
     lines = [
-        f"| workload | tool | runs | median s | min–max s | peak MiB | time ×{reference} "
-        f"| memory ×{reference} |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| workload | tool | runs | median s | min–max s | peak MiB | peak PSS MiB "
+        f"| time ×{reference} | memory ×{reference} | PSS ×{reference} |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         if not result.count:
             continue
         ref = find(results, result.workload, reference)
-        ratio = mem = "–"
+        ratio = mem = pss_ratio = "–"
         if ref is not None and ref is not result:
             ratio = f"{result.median / ref.median:.2f}×"
             mem = f"{result.peak_mib / ref.peak_mib:.2f}×"
+            if result.peak_pss_mib and ref.peak_pss_mib:
+                pss_ratio = f"{result.peak_pss_mib / ref.peak_pss_mib:.2f}×"
+        pss = f"{result.peak_pss_mib:.0f}" if result.peak_pss_mib else "–"
         lines.append(
             f"| {result.workload} | {result.tool} | {result.count} | {result.median:.2f} "
-            f"| {result.spread} | {result.peak_mib:.0f} | {ratio} | {mem} |"
+            f"| {result.spread} | {result.peak_mib:.0f} | {pss} | {ratio} | {mem} | {pss_ratio} |"
         )
     return "\n".join(lines)
 

@@ -299,6 +299,10 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
         found = find(results, workload, tool)
         return found.peak_mib if found else None
 
+    def pss(workload: str, tool: str) -> float | None:
+        found = find(results, workload, tool)
+        return found.peak_pss_mib if found else None
+
     small = f"TEXT-{size_label(sizes[0])}{suffix}"
     fs_cold, hugo_cold = median(f"{small} {COLD}", "followshift"), median(f"{small} {COLD}", "hugo")
     if fs_cold and hugo_cold:
@@ -321,9 +325,11 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
         big = f"TEXT-{size_label(size)}{suffix} {COLD}"
         fs_peak, hugo_peak = peak(big, "followshift"), peak(big, "hugo")
         if fs_peak and hugo_peak and size >= 50_000:  # (also when 50k runs alone)
+            fs_pss, hugo_pss = pss(big, "followshift"), pss(big, "hugo")
+            both = f", summed PSS {fs_pss / hugo_pss:.2f}×" if fs_pss and hugo_pss else ""
             lines.append(
-                f"{big}: followshift peak memory / Hugo's = {fs_peak / hugo_peak:.2f}× "
-                f"(target ≤ 0.5× at 50k)"
+                f"{big}: followshift peak memory / Hugo's = summed RSS {fs_peak / hugo_peak:.2f}×"
+                f"{both} (target ≤ 0.5× at 50k)"
             )
         if size == sizes[0]:
             continue

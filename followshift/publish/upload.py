@@ -26,7 +26,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from followshift.publish.client import DeleteRefused, describe
@@ -99,18 +98,10 @@ def apply(
         if progress is not None:
             progress(step)
 
-    pool = ThreadPoolExecutor(remote.workers)
-    try:
-        for group in plan.groups():
-            list(pool.map(run, group))
-            if result.failed:
-                break  # what comes later links to what failed
-    except BaseException:
-        # Ctrl-C: stop at once, not after the group. The record written first lists every new
-        # key, and each object sent carries its mark, so the next publish sorts it out.
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    for group in plan.groups():
+        _each(group, run, remote.workers)
+        if result.failed:
+            break  # what comes later links to what failed
     deleted: set[str] = set()
     if not result.failed and plan.deletes:
         deleted, failures = _delete(remote, plan.deletes)
@@ -132,6 +123,35 @@ def apply(
     result.entries = entries
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _each(steps: list[Step], run: Callable[[Step], None], workers: int) -> None:
+    """`run` on every step, `workers` at a time: plain threads taking the steps from one
+    iterator (a thread pool's Future per step cost ~40 us of CPU each, 2-3 % of a first
+    publish's). Ctrl-C stops handing out steps at once, not after the group: the record
+    written first lists every new key, and each object sent carries its mark, so the next
+    publish sorts out the requests that were under way."""
+    source = iter(steps)
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            with lock:
+                step = next(source, None)
+            if step is None:
+                return
+            run(step)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(steps)))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        stop.set()
+        raise
 
 
 def _send(remote: Remote, plan: Plan, step: Step) -> tuple[Entry, int]:

@@ -174,11 +174,11 @@ def place_in_shift(clock: time, start: datetime, end: datetime, tz: tzinfo) -> R
     candidates: list[Resolved] = []
     day = first_day
     while day <= last_day:
-        candidates.append(localize(datetime.combine(day, clock), tz))
+        candidate = localize(datetime.combine(day, clock), tz)
+        if start <= candidate.instant <= end:
+            return candidate  # the first day that puts it inside: the later ones are not needed
+        candidates.append(candidate)
         day += timedelta(days=1)
-    inside = [c for c in candidates if start <= c.instant <= end]
-    if inside:
-        return inside[0]
     nearest = min(candidates, key=lambda c: _distance(c.instant, start, end))
     return Resolved(
         nearest.instant,

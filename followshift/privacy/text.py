@@ -11,6 +11,7 @@ tests/test_privacy_text.py holds the table of what must and must not be found.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,13 +65,18 @@ def _plate_pattern(dashes: bool) -> str:
     return "|".join(alternatives)
 
 
-_PLATE = re.compile(rf"(?<![\w-])(?:{_plate_pattern(True)}|{_plate_pattern(False)})(?![\w-])")
+# A plate is a whole word of [\w-] (the lookarounds) of 6 to 8 letters, digits and dashes, with
+# a digit in it. Trying 28 sidecodes at every position of a text took 110 µs a post; finding
+# those words first (_PLATE_WORD) and trying the sidecodes on them alone finds the same plates.
+_PLATE = re.compile(rf"(?:{_plate_pattern(True)}|{_plate_pattern(False)})")
+_PLATE_WORD = re.compile(r"\b(?<![\w-])(?=[A-Za-z-]{0,7}\d)[A-Za-z\d-]{6,8}(?![\w-])")
 
 # --- phone numbers --------------------------------------------------------------------------
 # A run that starts as a Dutch number may (+31, 0031, 0 or "(0") and goes on in digits with at
 # most one separator between them (space, dash, dot, a closing parenthesis). Which part of the
 # run is a number is decided by counting digits (_phone_end), not by the regular expression.
 _PHONE_RUN = re.compile(
+    r"(?=[+0(])"  # what every run starts with, said first: the search skips the rest quickly
     r"(?<![\w+/.,:€$-])"
     r"(?:(?:\+|00)31[ -]?(?:\(0\)[ -]?)?|\(?(?=0))"
     r"\d(?:(?:[ .-]|\) ?)?\d){0,15}"  # bounded: no number has more digits (_phone_end)
@@ -133,6 +139,7 @@ _NOT_STREETS = frozenset(
 # A few streets are one such word on its own: "Grote Markt 12", "Plein 1992", "Brink 3".
 _WORD_STREETS = ("Markt", "Plein", "Kade", "Dam", "Wal", "Brink", "Singel", "Gracht")
 _STREET = re.compile(
+    r"(?=[A-Z])"  # every alternative of `word` starts with a capital; said first, it is faster
     r"(?<![\w-])"
     rf"(?P<word>[A-Z][\w'’-]*(?:{'|'.join(_STREET_SUFFIXES)})|(?:{'|'.join(_WORD_STREETS)}))"
     r" (?P<number>[1-9]\d{0,3})"
@@ -162,17 +169,36 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 def _blank_urls(text: str) -> str:
     """Links stay out of it (their digits and dashes are paths, not plates or numbers); blanked
     with spaces of the same length so every offset and line stays where it was."""
+    lower = text.lower()
+    if "http" not in lower and "www." not in lower:  # what every link starts with
+        return text
     return _URL.sub(lambda m: " " * len(m.group()), text)
 
 
 def scan(text: str, allowed_numbers: Iterable[str] = ()) -> list[Finding]:
     """Everything in `text` that looks like personal data, in the order of the text. Where two
     patterns overlap, the first of e-mail, phone, plate, address wins."""
-    allowed = {national(n) for n in (*ALWAYS_ALLOWED, *allowed_numbers)}
     plain = _blank_urls(text)
     spans: list[tuple[int, int, str]] = []
-    for match in _EMAIL.finditer(plain):
-        spans.append((match.start(), match.end(), EMAIL))
+    if "@" in plain:  # an e-mail address has one
+        for match in _EMAIL.finditer(plain):
+            spans.append((match.start(), match.end(), EMAIL))
+    if _DIGIT.search(plain):  # a phone number, a plate and a house number have digits
+        spans += _numbered(plain, _allowed(tuple(allowed_numbers)))
+    return _claimed(text, spans)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=16)
+def _allowed(allowed_numbers: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(national(n) for n in (*ALWAYS_ALLOWED, *allowed_numbers))
+
+
+def _numbered(plain: str, allowed: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The phone numbers, plates and addresses, in that order of priority."""
+    spans: list[tuple[int, int, str]] = []
     position = 0
     while found_run := _PHONE_RUN.search(plain, position):
         run = found_run.group()
@@ -185,10 +211,16 @@ def scan(text: str, allowed_numbers: Iterable[str] = ()) -> list[Finding]:
         start = 1 if run.startswith("(") and ")" not in run[:end] else 0
         if national(run[:end]) not in allowed:
             spans.append((found_run.start() + start, found_run.start() + end, PHONE))
-    for match in _PLATE.finditer(plain):
-        spans.append((match.start(), match.end(), PLATE))
+    for match in _PLATE_WORD.finditer(plain):
+        if _PLATE.fullmatch(match.group()):
+            spans.append((match.start(), match.end(), PLATE))
     for start, end in _streets(plain):
         spans.append((start, end, ADDRESS))
+    return spans
+
+
+def _claimed(text: str, spans: list[tuple[int, int, str]]) -> list[Finding]:
+    """The findings of `spans`, where the first claim on a stretch of text wins."""
     found: list[Finding] = []
     starts: list[int] = []  # the spans taken, kept sorted: they never overlap
     ends: list[int] = []

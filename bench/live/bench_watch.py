@@ -337,7 +337,7 @@ def run_followshift(work: Workload, scratch: Path, timeout: float, pause: float)
             time.sleep(pause)
             anchor = f"{post.team}--{post.stem}".encode()
             index = Probe(site / "index.html", b'id="' + anchor + b'"')
-            live = Probe(site / "live.json", b'"id": "' + anchor + b'"')
+            live = Probe(site / "live.json", b'"id":"' + anchor + b'"')  # compact JSON
             checks: dict[str, Callable[[], bool]] = {
                 "post page": Probe(site / post.team / post.stem / "index.html"),
                 "index + live.json": lambda i=index, j=live: i() and j(),

@@ -40,9 +40,7 @@ HEADLINE_LENGTH = 110  # Google truncates longer headlines
 OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 SHARE_IMAGE = "share.png"  # the theme's default share image, 1200×630
 SHARE_SIZE = (1200, 630)
-# Post updates whose JSON text is kept (_update_json): a post's page and its two timelines
-# are made close together, so a few weekly shifts' worth is enough (~6 MB); 16,384 held
-# ~25 MB more in each render process of a 50,000-post site (TEXT-50k-weekly's peak).
+# Post updates whose JSON text is kept (_update_json): a few shifts' worth, ~6 MB.
 UPDATES_KEPT = 1 << 12
 
 

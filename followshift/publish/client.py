@@ -18,6 +18,7 @@ shown).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -42,7 +43,22 @@ _NO_CREDENTIALS = (
 )
 
 
-class DeleteRefused(Exception):
+class StoreError(Exception):
+    """A request the store refused, or that did not reach it: obstore's error, as its text
+    (what `describe` reads). Anything else a Client raises is a bug, not the store's doing."""
+
+
+@contextlib.contextmanager
+def _requests() -> Iterator[None]:
+    from obstore.exceptions import BaseError
+
+    try:
+        yield
+    except (BaseError, OSError) as exc:  # a missing object (FileNotFoundError) is asked first
+        raise StoreError(str(exc)) from None
+
+
+class DeleteRefused(StoreError):
     """The store refused to delete a key of a batch (the others may be gone)."""
 
     def __init__(self, key: str, text: str) -> None:
@@ -72,18 +88,20 @@ class Client:
         """The object's bytes; None when there is none."""
         import obstore
 
-        try:
-            return bytes(obstore.get(self.store, key).bytes())
-        except FileNotFoundError:
-            return None
+        with _requests():
+            try:
+                return bytes(obstore.get(self.store, key).bytes())
+            except FileNotFoundError:
+                return None
 
     def head(self, key: str) -> Stat | None:
         import obstore
 
-        try:
-            got = obstore.get(self.store, key, options={"head": True})
-        except FileNotFoundError:
-            return None
+        with _requests():
+            try:
+                got = obstore.get(self.store, key, options={"head": True})
+            except FileNotFoundError:
+                return None
         meta, attributes = got.meta, dict(got.attributes)
         known = {"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding"}
         return Stat(
@@ -102,13 +120,14 @@ class Client:
         cache_control: str,
         metadata: Mapping[str, str] | None = None,
     ) -> str:
-        """Uploads in one PUT (the payload's SHA-256 is signed, so the store refuses bytes that
-        changed on the way); returns the ETag the store gave it, without quotes."""
+        """Uploads in one PUT (its payload's SHA-256 is signed: AWS S3 and R2 refuse bytes that
+        changed on the way, SeaweedFS does not check); returns the ETag, without quotes."""
         import obstore
 
         attributes: dict[str, str] = {"Content-Type": content_type, "Cache-Control": cache_control}
         attributes.update(metadata or {})
-        got = obstore.put(self.store, key, data, attributes=attributes, use_multipart=False)
+        with _requests():
+            got = obstore.put(self.store, key, data, attributes=attributes, use_multipart=False)
         return str(got.get("e_tag") or "").strip('"')
 
     def listing(self, prefix: str, after: str | None = None) -> Iterator[tuple[str, str, int]]:
@@ -116,10 +135,11 @@ class Client:
         prefix ending in '/', or ''), in key order, from the first key after `after`."""
         import obstore
 
-        stream = obstore.list(self.store, prefix or None, offset=after, chunk_size=1000)
-        for chunk in stream:
-            for meta in chunk:
-                yield str(meta["path"]), str(meta.get("e_tag") or ""), int(meta["size"])
+        with _requests():
+            stream = obstore.list(self.store, prefix or None, offset=after, chunk_size=1000)
+            for chunk in stream:
+                for meta in chunk:
+                    yield str(meta["path"]), str(meta.get("e_tag") or ""), int(meta["size"])
 
     def delete(self, keys: list[str]) -> None:
         """Removes the objects (DeleteObjects, 1,000 keys a request). Raises DeleteRefused
@@ -127,8 +147,9 @@ class Client:
         import obstore
 
         try:
-            obstore.delete(self.store, keys)
-        except Exception as exc:
+            with _requests():
+                obstore.delete(self.store, keys)
+        except StoreError as exc:
             found = _REFUSED.search(str(exc).split("\n\nDebug source:", 1)[0])
             if found is None:
                 raise

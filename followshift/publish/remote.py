@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from followshift.publish.client import Client, describe
+from followshift.publish.client import Client, StoreError, describe
 from followshift.publish.rules import PRIVATE, Headers
 from followshift.publish.target import RemoteError, Target
 
@@ -193,7 +193,7 @@ class Remote:
             for key, etag, size in self._list(sorted(view.entries)):
                 if not key.startswith(state):
                     view.listing[key[len(prefix) :]] = Listed(_etag(etag), size)
-        except Exception as exc:
+        except StoreError as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
         if raw is not None and keys is None:
             # Which keys a publish was writing is not known: every object the manifest does not
@@ -218,7 +218,7 @@ class Remote:
         """The bytes of a state object (MANIFEST_KEY, PENDING_KEY); None when there is none."""
         try:
             return self.client.get(self.target.prefix + name)
-        except Exception as exc:
+        except StoreError as exc:
             raise self.fail(exc, f"cannot read {self.target.url}") from None
 
     def _list(self, known: list[str]) -> list[tuple[str, str, int]]:
@@ -267,7 +267,7 @@ class Remote:
     def head(self, rel: str) -> Head | None:
         try:
             got = self.client.head(self.target.key(rel))
-        except Exception as exc:
+        except StoreError as exc:
             raise self.fail(exc, f"cannot read {self.target.url}{rel}") from None
         if got is None:
             return None
@@ -287,7 +287,7 @@ class Remote:
                 "application/json; charset=utf-8",
                 PRIVATE,
             )
-        except Exception as exc:
+        except StoreError as exc:
             raise self.fail(exc, f"cannot write {self.target.url}{MANIFEST_KEY}") from None
 
     def write_pending(self, pending: Iterable[str]) -> None:
@@ -299,11 +299,11 @@ class Remote:
                 "application/json; charset=utf-8",
                 PRIVATE,
             )
-        except Exception as exc:
+        except StoreError as exc:
             raise self.fail(exc, f"cannot write {self.target.url}{PENDING_KEY}") from None
 
     def drop_pending(self) -> None:
         """Removes PENDING_KEY, once the manifest holds what it said. A failure is let pass:
         a pending object left behind costs the next publish a few HeadObjects, nothing more."""
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(StoreError):
             self.client.delete([self.target.prefix + PENDING_KEY])

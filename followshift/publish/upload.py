@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from followshift.publish.client import DeleteRefused, describe
+from followshift.publish.client import DeleteRefused, StoreError, describe
 from followshift.publish.plan import Plan, RefusedError, Step
 from followshift.publish.remote import MARK, Entry, Remote
 from followshift.publish.target import RemoteError, redact
@@ -191,7 +191,7 @@ def _delete(remote: Remote, rels: list[str]) -> tuple[set[str], list[tuple[str, 
             text = redact(f"cannot delete: {exc}", remote.client.secrets)
             failed.append((rel if rel in batch else batch[0], text))
             break
-        except Exception as exc:
+        except StoreError as exc:
             failed.append((batch[0], "cannot delete: " + describe(exc, remote.client.secrets)))
             break
         deleted.update(batch)

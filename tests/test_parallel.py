@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import time
@@ -227,6 +228,22 @@ def test_a_big_new_shift_beside_kept_ones_is_rendered_by_workers(tmp_path: Path,
 
     assert code == 0 and "2 processes" in log
     assert contents(root / "site") == contents(root / "cold")
+
+
+def test_a_removed_output_folder_with_the_cache_kept_is_rendered_by_workers(
+    tmp_path: Path, run: Run
+) -> None:
+    """`rm -rf site` (the cache kept) is a cold build for the pages: every one is missing, so
+    the workers render them, as on a first build, and the site is the same."""
+    root = big_site(tmp_path)
+    assert build(run, root, "site", 2)[0] == 0
+    before = contents(root / "site")
+    shutil.rmtree(root / "site")
+
+    code, log = build(run, root, "site", 2)
+
+    assert code == 0 and "2 processes" in log
+    assert contents(root / "site") == before
 
 
 def test_markdown_is_shared_by_the_build_and_a_worker() -> None:

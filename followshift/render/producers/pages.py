@@ -8,6 +8,7 @@ of a cold build (render/shares.py) start.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, cast
@@ -63,15 +64,18 @@ def _site_pages(ctx: RenderContext) -> Pages:
 
 def worth_sharing(ctx: RenderContext, jobs: int, least: int) -> bool:
     """Whether to render the pages in `jobs` shares: only when at least `least` pages will be
-    rendered: a cold build, or one after a theme or settings change (the 404 page's key depends
-    on nothing else); not a rebuild of a few pages."""
+    rendered: a cold build, one after a theme or settings change (the 404 page's key depends
+    on nothing else), or one whose output folder lost its pages (site/ removed, the cache
+    kept); not a rebuild of a few pages."""
     if jobs < 2:
         return False
-    previous = ctx.memo.previous
-    if previous.get("404.html") != ctx.memo.key("404.html", NOT_FOUND):
+    memo = ctx.memo
+    if memo.previous.get("404.html") != memo.key("404.html", NOT_FOUND):
         return sum(len(shift.posts) for shift in ctx.shifts) >= least
-    new = (p for shift in ctx.shifts for p in shift.posts)
-    return sum(routes.page_file(p.url) not in previous for p in new) >= least
+    paths = (routes.page_file(p.url) for shift in ctx.shifts for p in shift.posts)
+    # Stops counting at `least`: a rebuild of a few pages asks every page once (a stat each).
+    missing = (path for path in paths if path not in memo.previous or not memo.can_reuse(path))
+    return sum(1 for _ in itertools.islice(missing, least)) >= least
 
 
 def shift_pages(ctx: RenderContext, shift: ShiftView) -> Pages:

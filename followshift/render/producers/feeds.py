@@ -190,27 +190,39 @@ def atom(feed: Feed, ctx: RenderContext) -> bytes:
 def _atom_entry(item: Entry) -> str:
     """One <entry>, laid out and escaped as ElementTree writes it after ET.indent() at one
     level deep, without tail. Written directly because a feed's entries are most of its work:
-    ElementTree's pure-Python serialiser took 60 µs an entry, this takes 8 µs (a test
-    compares the two on hostile entries)."""
-    lines = [
-        _leaf("id", item.id),
-        _leaf("title", item.title),
-        _leaf("link", rel="alternate", type="text/html", href=item.id),
-        *(
-            [_leaf("link", rel="enclosure", type="image/jpeg", href=item.image)]
-            if item.image
-            else []
-        ),
-        _leaf("published", item.published),
-        _leaf("updated", item.updated),
-        "<author>",
-        " " + _leaf("name", item.author),
-        " " + _leaf("uri", item.author_url),
-        "</author>",
-        _leaf("category", term=item.team_id, label=item.team_name),
-        _leaf("content", item.content_html, type="html"),
-    ]
-    return "<entry>\n  " + "\n  ".join(lines) + "\n </entry>"
+    ElementTree's pure-Python serialiser took 60 µs an entry, _leaf() per element 8 µs, this
+    one string 3 µs (a test compares it with ElementTree on hostile entries)."""
+    href = _attribute(item.id)
+    image = (
+        f'\n  <link rel="enclosure" type="image/jpeg" href="{_attribute(item.image)}" />'
+        if item.image
+        else ""
+    )
+    return (
+        f"<entry>\n  {_element('id', item.id)}\n  {_element('title', item.title)}"
+        f'\n  <link rel="alternate" type="text/html" href="{href}" />{image}'
+        f"\n  {_element('published', item.published)}\n  {_element('updated', item.updated)}"
+        f"\n  <author>\n   {_element('name', item.author)}\n   {_element('uri', item.author_url)}"
+        f'\n  </author>\n  <category term="{_attribute(item.team_id)}"'
+        f' label="{_attribute(item.team_name)}" />'
+        f"\n  {_element('content', item.content_html, _HTML_TYPE)}\n </entry>"
+    )
+
+
+_HTML_TYPE = ' type="html"'
+
+
+def _element(tag: str, text: str, attributes: str = "") -> str:
+    """`<tag>text</tag>` with the text escaped, or `<tag />` when it has none."""
+    text = _xml(text)
+    if not text:
+        return f"<{tag}{attributes} />"
+    return f"<{tag}{attributes}>{html.escape(text, quote=False)}</{tag}>"
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value escaped as ElementTree does."""
+    return html.escape(_xml(value), quote=False).translate(_ATTRIBUTE)
 
 
 # ElementTree's escaping of an attribute value beyond & < > (which html.escape does): what

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -134,7 +135,9 @@ def tools_for(sites: make_corpus.Sites, wanted: tuple[str, ...]) -> tuple[list[T
         tools.append(
             Tool(
                 "hugo",
-                [hugo, "--quiet", "--source", str(sites.hugo)],
+                # The corpus's later weekly shifts lie after today; followshift builds them
+                # (--now is after every shift), so Hugo must too, or it does less work.
+                [hugo, "--quiet", "--buildFuture", "--source", str(sites.hugo)],
                 [sites.hugo / "public", sites.hugo / "resources", sites.hugo / ".hugo_build.lock"],
                 sites.hugo / "public",
                 write_post=lambda p: make_corpus.write_hugo_post(p, sites.hugo),
@@ -216,6 +219,27 @@ def _verify(tool: Tool, after_fast_path: dict[str, str], what: str, report: Repo
         )
 
 
+# A post's page is a folder named as the post's file (HHMM-slug-NNNNN) with an index.html.
+_POST_FOLDER = re.compile(r"^\d{4}-.+-\d{5}$")
+
+
+def _count_post_pages(report: Report, label: str, tool: Tool, posts: int) -> None:
+    """Equal work: every tool must make a page for each of the corpus's posts. Hugo skipped
+    the posts dated after today until it was given --buildFuture (TEXT-50k-weekly's last
+    51 shifts), which made its runs a quarter lighter than followshift's."""
+    made = sum(
+        1
+        for folder, _dirs, files in os.walk(tool.output)
+        if "index.html" in files and _POST_FOLDER.match(os.path.basename(folder))
+    )
+    if made == posts:
+        report.notes.append(f"{label}: {tool.name} made a page for each of the {posts} posts")
+    else:
+        report.notes.append(
+            f"UNEQUAL WORK: {label}: {tool.name} made {made} post pages for {posts} posts"
+        )
+
+
 def run_size(
     report: Report,
     posts: int,
@@ -247,7 +271,10 @@ def run_size(
         for tool in order:
             print(f"{label} run {index + 1}/{runs}: {tool.name}", file=sys.stderr)
             remove(*tool.cold_paths)
-            if _timed(report, f"{label} {COLD}", tool, failed) is None or not incremental:
+            cold = _timed(report, f"{label} {COLD}", tool, failed)
+            if cold is not None and index == 0:
+                _count_post_pages(report, label, tool, len(corpus.posts))
+            if cold is None or not incremental:
                 continue
             check = verify and index == 0 and tool.name == "followshift"
             cold_tree = tree_digests(tool.output) if check else {}

@@ -113,11 +113,30 @@ def warm_page_cache(sites: make_corpus.Sites, tools: list[Tool]) -> None:
                         pass
 
 
-def tools_for(sites: make_corpus.Sites, wanted: tuple[str, ...]) -> tuple[list[Tool], list[str]]:
-    """The tools to run on these sites, and a note for each wanted one that is missing."""
+def tools_for(
+    sites: make_corpus.Sites, wanted: tuple[str, ...], before: Path | None = None
+) -> tuple[list[Tool], list[str]]:
+    """The tools to run on these sites, and a note for each wanted one that is missing.
+
+    `before`: a checkout of an earlier followshift (`git worktree add DIR COMMIT`), run as
+    the tool "followshift-before" beside this one, for a before/after in the same run."""
     tools, missing = [], []
     fs_root = sites.content.parent
     cache = fs_root / "cache"
+    if before is not None:
+        out, old_cache = fs_root / "site-before", fs_root / "cache-before"
+        tools.append(
+            Tool(
+                "followshift-before",
+                followshift_command(sites.content, out, NOW),
+                [out, old_cache],
+                out,
+                # Run outside this checkout, so that `-m followshift` finds the other one.
+                env={**os.environ, "FOLLOWSHIFT_CACHE": str(old_cache), "PYTHONPATH": str(before)},
+                cwd=fs_root,
+                write_post=lambda p: make_corpus.write_followshift_post(p, sites.content),
+            )
+        )
     if "followshift" in wanted:
         out = fs_root / "site"
         tools.append(
@@ -251,14 +270,19 @@ def run_size(
     seed: int,
     verify: bool,
     shape: str = "mixed",
+    before: Path | None = None,
 ) -> None:
     label = f"TEXT-{size_label(posts)}{shape_suffix(shape)}"
     print(f"{label}: writing or reusing the corpus in {corpus_root} …", file=sys.stderr)
     sites, corpus = make_corpus.write_all(corpus_root, posts, teams, seed, shape)
-    tools, missing = tools_for(sites, wanted)
+    tools, missing = tools_for(sites, wanted, before)
     report.notes += [f"{label}: {note}" for note in missing]
     warm_page_cache(sites, tools)
     compile_followshift()
+    if before is not None:  # as compile_followshift does for this checkout
+        import compileall
+
+        compileall.compile_dir(before / "followshift", quiet=1)
     report.notes.append(
         f"{label}: {len(corpus.posts)} posts in {len(corpus.shifts)} shifts "
         f"({', '.join(str(sum(p.shift == s.id for p in corpus.posts)) for s in corpus.shifts)} "
@@ -337,6 +361,12 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
             f"{small} cold: followshift / Hugo = {fs_cold / hugo_cold:.2f}× "
             "(target ≤ 0.8×, issue 16)"
         )
+    old_cold = median(f"{small} {COLD}", "followshift-before")
+    if fs_cold and old_cold and hugo_cold:
+        lines.append(
+            f"{small} cold, before → after in this run: {old_cold:.2f} s → {fs_cold:.2f} s; "
+            f"/ Hugo {old_cold / hugo_cold:.2f}× → {fs_cold / hugo_cold:.2f}×"
+        )
     fs_rebuild = median(f"{small} {REBUILD}", "followshift")
     if fs_rebuild and hugo_cold:
         lines.append(
@@ -358,6 +388,12 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
                 f"{big}: followshift peak memory / Hugo's = summed RSS {fs_peak / hugo_peak:.2f}×"
                 f"{both} (target ≤ 0.5× at 50k)"
             )
+            old_pss = pss(big, "followshift-before")
+            if old_pss and fs_pss and hugo_pss:
+                lines.append(
+                    f"{big}: summed PSS before → after in this run: {old_pss:.0f} → "
+                    f"{fs_pss:.0f} MiB ({old_pss / hugo_pss:.2f}× → {fs_pss / hugo_pss:.2f}× Hugo)"
+                )
         if size == sizes[0]:
             continue
         for tool in TOOLS:
@@ -398,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=BENCH / "corpus", help="corpora go here")
     parser.add_argument("--no-verify", action="store_true", help="skip the byte-identity checks")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier commit (git worktree add DIR COMMIT), run beside this one",
+    )
     args = parser.parse_args(argv)
 
     sizes = sorted({parse_size(s) for s in args.sizes.split(",") if s.strip()})
@@ -424,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 verify=not args.no_verify,
                 shape=shape,
+                before=args.before.resolve() if args.before else None,
             )
     text = render(report, sizes, shapes)
     print(text)

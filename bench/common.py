@@ -19,6 +19,7 @@ import importlib.util
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -47,6 +48,8 @@ class Run:
     peak_mib: float
     stderr: str = ""
     peak_pss_mib: float = 0.0
+    user_s: float = 0.0  # CPU time of the command and the children it waited for
+    sys_s: float = 0.0
 
 
 def _proc_kib(pid: int, name: str, field: str) -> int:
@@ -128,13 +131,17 @@ def measure(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
+    # One command runs at a time, so the growth of the reaped children's usage is its own.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if proc.returncode not in tuple(ok_codes):
         raise CommandFailed(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return Run(seconds, peak / 1024, err, peak_pss / 1024)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    return Run(seconds, peak / 1024, err, peak_pss / 1024, user, system)
 
 
 _TIMINGS = re.compile(r"^timings: (.*)$", re.MULTILINE)

@@ -338,6 +338,28 @@ def summary(report: Report, sizes: list[int], shapes: tuple[str, ...] = ("mixed"
     return lines
 
 
+def _cpu_line(results: list[Result], workload: str) -> list[str]:
+    """The CPU time of each tool's runs (medians of user and system seconds), beside wall
+    time: on this VM the kernel's share of writing thousands of new files varies ~10× from
+    run to run (its memory is handed back to the host when idle), user time hardly."""
+    shown = [r for r in results if r.workload == workload and r.runs and r.runs[0].user_s]
+    if not shown:
+        return []
+
+    def user(r: Result) -> float:
+        return statistics.median(run.user_s for run in r.runs)
+
+    def system(r: Result) -> float:
+        return statistics.median(run.sys_s for run in r.runs)
+
+    hugo = next((r for r in shown if r.tool == "hugo"), None)
+    parts = []
+    for r in shown:
+        ratio = f", user ×hugo {user(r) / user(hugo):.2f}×" if hugo and r is not hugo else ""
+        parts.append(f"{r.tool} user {user(r):.2f} s, sys {system(r):.2f} s{ratio}")
+    return [f"{workload}, CPU (medians): " + "; ".join(parts)]
+
+
 def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
     lines = []
     results = report.results
@@ -361,6 +383,8 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
             f"{small} cold: followshift / Hugo = {fs_cold / hugo_cold:.2f}× "
             "(target ≤ 0.8×, issue 16)"
         )
+    for size in sizes:
+        lines += _cpu_line(results, f"TEXT-{size_label(size)}{suffix} {COLD}")
     old_cold = median(f"{small} {COLD}", "followshift-before")
     if fs_cold and old_cold and hugo_cold:
         lines.append(

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -64,6 +63,7 @@ from common import (  # noqa: E402
     tree_differences,
     tree_digests,
 )
+from fairness import cpu_line, post_pages_note  # noqa: E402
 
 NOW = "2030-01-01T12:00"  # after every shift: everything is published, every shift has ended
 TOOLS = ("followshift", "hugo", "eleventy")
@@ -238,27 +238,6 @@ def _verify(tool: Tool, after_fast_path: dict[str, str], what: str, report: Repo
         )
 
 
-# A post's page is a folder named as the post's file (HHMM-slug-NNNNN) with an index.html.
-_POST_FOLDER = re.compile(r"^\d{4}-.+-\d{5}$")
-
-
-def _count_post_pages(report: Report, label: str, tool: Tool, posts: int) -> None:
-    """Equal work: every tool must make a page for each of the corpus's posts. Hugo skipped
-    the posts dated after today until it was given --buildFuture (TEXT-50k-weekly's last
-    51 shifts), which made its runs a quarter lighter than followshift's."""
-    made = sum(
-        1
-        for folder, _dirs, files in os.walk(tool.output)
-        if "index.html" in files and _POST_FOLDER.match(os.path.basename(folder))
-    )
-    if made == posts:
-        report.notes.append(f"{label}: {tool.name} made a page for each of the {posts} posts")
-    else:
-        report.notes.append(
-            f"UNEQUAL WORK: {label}: {tool.name} made {made} post pages for {posts} posts"
-        )
-
-
 def run_size(
     report: Report,
     posts: int,
@@ -297,7 +276,9 @@ def run_size(
             remove(*tool.cold_paths)
             cold = _timed(report, f"{label} {COLD}", tool, failed)
             if cold is not None and index == 0:
-                _count_post_pages(report, label, tool, len(corpus.posts))
+                report.notes.append(
+                    post_pages_note(label, tool.name, tool.output, len(corpus.posts))
+                )
             if cold is None or not incremental:
                 continue
             check = verify and index == 0 and tool.name == "followshift"
@@ -338,28 +319,6 @@ def summary(report: Report, sizes: list[int], shapes: tuple[str, ...] = ("mixed"
     return lines
 
 
-def _cpu_line(results: list[Result], workload: str) -> list[str]:
-    """The CPU time of each tool's runs (medians of user and system seconds), beside wall
-    time: on this VM the kernel's share of writing thousands of new files varies ~10× from
-    run to run (its memory is handed back to the host when idle), user time hardly."""
-    shown = [r for r in results if r.workload == workload and r.runs and r.runs[0].user_s]
-    if not shown:
-        return []
-
-    def user(r: Result) -> float:
-        return statistics.median(run.user_s for run in r.runs)
-
-    def system(r: Result) -> float:
-        return statistics.median(run.sys_s for run in r.runs)
-
-    hugo = next((r for r in shown if r.tool == "hugo"), None)
-    parts = []
-    for r in shown:
-        ratio = f", user ×hugo {user(r) / user(hugo):.2f}×" if hugo and r is not hugo else ""
-        parts.append(f"{r.tool} user {user(r):.2f} s, sys {system(r):.2f} s{ratio}")
-    return [f"{workload}, CPU (medians): " + "; ".join(parts)]
-
-
 def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
     lines = []
     results = report.results
@@ -384,7 +343,7 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
             "(target ≤ 0.8×, issue 16)"
         )
     for size in sizes:
-        lines += _cpu_line(results, f"TEXT-{size_label(size)}{suffix} {COLD}")
+        lines += cpu_line(results, f"TEXT-{size_label(size)}{suffix} {COLD}")
     old_cold = median(f"{small} {COLD}", "followshift-before")
     if fs_cold and old_cold and hugo_cold:
         lines.append(

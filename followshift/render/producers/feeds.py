@@ -190,8 +190,9 @@ def atom(feed: Feed, ctx: RenderContext) -> bytes:
 def _atom_entry(item: Entry) -> str:
     """One <entry>, laid out and escaped as ElementTree writes it after ET.indent() at one
     level deep, without tail. Written directly because a feed's entries are most of its work:
-    ElementTree's pure-Python serialiser took 60 µs an entry, _leaf() per element 8 µs, this
-    one string 3 µs (a test compares it with ElementTree on hostile entries)."""
+    ElementTree's pure-Python serialiser took 60 µs an entry; one string instead of a _leaf()
+    call per element takes a third less again (47 -> 32 µs, both in one process, one after
+    the other). A test compares it with ElementTree on hostile entries."""
     href = _attribute(item.id)
     image = (
         f'\n  <link rel="enclosure" type="image/jpeg" href="{_attribute(item.image)}" />'

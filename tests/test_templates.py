@@ -211,3 +211,29 @@ def test_stock_jinja_builds_the_same_site_as_the_speedups(
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert len(outputs[0]) > 50
+
+
+def test_the_heading_filter_and_the_old_macro_give_the_same_heading() -> None:
+    """The default theme's pages use the `heading` filter; a theme that still calls the
+    post_heading_text macro gets the same text: the title, or "team, time" without one,
+    escaped once."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    theme = find_theme(Path("/nonexistent"), "default")
+    templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
+    template = templates.env.from_string(
+        '{% from "partials/macros.html" import post_heading_text %}'
+        "{{ post_heading_text(post) }}|{{ post|heading }}"
+    )
+    team = SimpleNamespace(name="Wijkteam <Noord> & Co")
+    when = datetime(2026, 10, 24, 17, 5, tzinfo=ZoneInfo("UTC"))
+    untitled = SimpleNamespace(title="", team=team, time=when)
+    titled = SimpleNamespace(title='Brand in "De Hoek" <b>', team=team, time=when)
+
+    assert template.render(post=untitled) == (
+        "Wijkteam &lt;Noord&gt; &amp; Co, 19:05|Wijkteam &lt;Noord&gt; &amp; Co, 19:05"
+    )
+    assert template.render(post=titled) == (
+        "Brand in &#34;De Hoek&#34; &lt;b&gt;|Brand in &#34;De Hoek&#34; &lt;b&gt;"
+    )

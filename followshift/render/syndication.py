@@ -24,7 +24,7 @@ from followshift.render.context import Gettext
 from followshift.render.locale import Formatter
 from followshift.render.markdown import cleaner
 from followshift.render.media import PhotoView
-from followshift.render.views import PostView
+from followshift.render.views import PostLink, PostView
 
 __all__ = [
     "ATOM_FILE",
@@ -65,8 +65,9 @@ def syndicated(posts: Iterable[PostView], limit: int) -> list[PostView]:
     return heapq.nlargest(limit, (p for p in posts if not p.draft), key=_newest)
 
 
-def headline(post: PostView, formatter: Formatter) -> str:
-    """The post's title, or "<team>, <time>" as its page heading says when it has none."""
+def headline(post: PostView | PostLink, formatter: Formatter) -> str:
+    """The post's title, or "<team>, <time>" as its page heading says when it has none (the
+    templates' `heading` filter)."""
     return post.title or f"{post.team.name}, {formatter.time(post.time)}"
 
 

@@ -64,6 +64,7 @@ from common import (  # noqa: E402
     tree_digests,
 )
 from fairness import cpu_line, post_pages_note  # noqa: E402
+from floor import floor_line, floor_site  # noqa: E402
 
 NOW = "2030-01-01T12:00"  # after every shift: everything is published, every shift has ended
 TOOLS = ("followshift", "hugo", "eleventy")
@@ -114,15 +115,31 @@ def warm_page_cache(sites: make_corpus.Sites, tools: list[Tool]) -> None:
 
 
 def tools_for(
-    sites: make_corpus.Sites, wanted: tuple[str, ...], before: Path | None = None
+    sites: make_corpus.Sites,
+    wanted: tuple[str, ...],
+    before: Path | None = None,
+    floor: bool = False,
 ) -> tuple[list[Tool], list[str]]:
     """The tools to run on these sites, and a note for each wanted one that is missing.
 
     `before`: a checkout of an earlier followshift (`git worktree add DIR COMMIT`), run as
-    the tool "followshift-before" beside this one, for a before/after in the same run."""
+    the tool "followshift-before" beside this one, for a before/after in the same run.
+    `floor`: also "followshift-floor", this checkout with one-line page templates (floor.py)."""
     tools, missing = [], []
     fs_root = sites.content.parent
     cache = fs_root / "cache"
+    if floor:
+        root = floor_site(sites.content)
+        out, floor_cache = fs_root / "site-floor", fs_root / "cache-floor"
+        tools.append(
+            Tool(
+                "followshift-floor",
+                followshift_command(root / "content", out, NOW),
+                [out, floor_cache],
+                out,
+                env={**os.environ, "FOLLOWSHIFT_CACHE": str(floor_cache)},
+            )
+        )
     if before is not None:
         out, old_cache = fs_root / "site-before", fs_root / "cache-before"
         tools.append(
@@ -250,11 +267,12 @@ def run_size(
     verify: bool,
     shape: str = "mixed",
     before: Path | None = None,
+    floor: bool = False,
 ) -> None:
     label = f"TEXT-{size_label(posts)}{shape_suffix(shape)}"
     print(f"{label}: writing or reusing the corpus in {corpus_root} …", file=sys.stderr)
     sites, corpus = make_corpus.write_all(corpus_root, posts, teams, seed, shape)
-    tools, missing = tools_for(sites, wanted, before)
+    tools, missing = tools_for(sites, wanted, before, floor)
     report.notes += [f"{label}: {note}" for note in missing]
     warm_page_cache(sites, tools)
     compile_followshift()
@@ -279,8 +297,8 @@ def run_size(
                 report.notes.append(
                     post_pages_note(label, tool.name, tool.output, len(corpus.posts))
                 )
-            if cold is None or not incremental:
-                continue
+            if cold is None or not incremental or tool.write_post is None:
+                continue  # (the floor is measured cold only)
             check = verify and index == 0 and tool.name == "followshift"
             cold_tree = tree_digests(tool.output) if check else {}
             _timed(report, f"{label} {REBUILD}", tool, failed)
@@ -350,6 +368,7 @@ def _shape_summary(report: Report, sizes: list[int], suffix: str) -> list[str]:
             f"{small} cold, before → after in this run: {old_cold:.2f} s → {fs_cold:.2f} s; "
             f"/ Hugo {old_cold / hugo_cold:.2f}× → {fs_cold / hugo_cold:.2f}×"
         )
+    lines += floor_line(results, f"{small} {COLD}")
     fs_rebuild = median(f"{small} {REBUILD}", "followshift")
     if fs_rebuild and hugo_cold:
         lines.append(
@@ -422,6 +441,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a checkout of an earlier commit (git worktree add DIR COMMIT), run beside this one",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run followshift with one-line page templates: what all but the theme costs",
+    )
     args = parser.parse_args(argv)
 
     sizes = sorted({parse_size(s) for s in args.sizes.split(",") if s.strip()})
@@ -449,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
                 verify=not args.no_verify,
                 shape=shape,
                 before=args.before.resolve() if args.before else None,
+                floor=args.floor,
             )
     text = render(report, sizes, shapes)
     print(text)

@@ -213,8 +213,8 @@ def test_stock_jinja_builds_the_same_site_as_the_speedups(
     assert len(outputs[0]) > 50
 
 
-def test_the_heading_filter_and_the_old_macro_give_the_same_heading() -> None:
-    """The default theme's pages use the `heading` filter; a theme that still calls the
+def test_the_headline_filter_and_the_old_macro_give_the_same_heading() -> None:
+    """The default theme's pages use the `headline` filter; a theme that still calls the
     post_heading_text macro gets the same text: the title, or "team, time" without one,
     escaped once."""
     from datetime import datetime
@@ -224,7 +224,7 @@ def test_the_heading_filter_and_the_old_macro_give_the_same_heading() -> None:
     templates = Templates(theme, Formatter("nl", ZoneInfo("Europe/Amsterdam")))
     template = templates.env.from_string(
         '{% from "partials/macros.html" import post_heading_text %}'
-        "{{ post_heading_text(post) }}|{{ post|heading }}"
+        "{{ post_heading_text(post) }}|{{ post|headline }}"
     )
     team = SimpleNamespace(name="Wijkteam <Noord> & Co")
     when = datetime(2026, 10, 24, 17, 5, tzinfo=ZoneInfo("UTC"))

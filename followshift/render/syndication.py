@@ -67,7 +67,7 @@ def syndicated(posts: Iterable[PostView], limit: int) -> list[PostView]:
 
 def headline(post: PostView | PostLink, formatter: Formatter) -> str:
     """The post's title, or "<team>, <time>" as its page heading says when it has none (the
-    templates' `heading` filter)."""
+    templates' `headline` filter)."""
     return post.title or f"{post.team.name}, {formatter.time(post.time)}"
 
 

@@ -96,7 +96,7 @@ class Templates:
             "repeated_hour": formatter.repeated_hour,
             # A post's (or post link's) heading as a filter, not a macro: a post page shows
             # three and its article one more, and each macro call cost ~6 us of a ~180 us page.
-            "heading": functools.partial(headline, formatter=formatter),
+            "headline": functools.partial(headline, formatter=formatter),
         }
         self.env.filters.update(filters)
         self.env.globals["Status"] = Status  # imported macros see globals, not the page context

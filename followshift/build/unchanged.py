@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import sys
@@ -158,11 +159,12 @@ def _settings(options: BuildOptions) -> str:
         if k.startswith("FOLLOWSHIFT_") or k in ("TZ", "LANG", "LC_ALL", "LC_TIME")
     )
     # A library by its package's file (another version is another file): a module's
-    # __version__ is deprecated in some of them.
+    # __version__ is deprecated in some of them. Found, not imported: the survey runs before
+    # the stages import them (pipeline._run), and finish() after.
     libraries = [
         (name, _stat_token(os.stat(where), began) if where else None)
         for name in _LIBRARIES
-        for where in [getattr(sys.modules.get(name), "__file__", None)]
+        for where in [_library_file(name)]
     ]
     described = [
         state_version(), sys.version, str(Path(options.content).resolve()),
@@ -170,6 +172,15 @@ def _settings(options: BuildOptions) -> str:
         options.strict, options.base_url, env, libraries, code,
     ]  # fmt: skip
     return hashlib.blake2b(json.dumps(described).encode(), digest_size=16).hexdigest()
+
+
+def _library_file(name: str) -> str | None:
+    """The file a top-level package is imported from, whether or not it is imported yet."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
 
 
 def _roots(options: BuildOptions) -> list[tuple[str, bool]]:

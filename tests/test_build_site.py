@@ -259,3 +259,19 @@ def test_reading_ahead_is_only_a_hint(tmp_path: Path) -> None:
     read_ahead(paths)
 
     assert post.read_text(encoding="utf-8") == "Tekst.\n"
+
+
+def test_help_lists_every_command_with_its_summary(tmp_path: Path, run: Run) -> None:
+    """The commands are imported only when asked for (cli.COMMANDS): `--help` still names
+    each one with its first line, and each runs under its own name."""
+    from followshift.cli import COMMANDS
+
+    outcome = run(["--help"], tmp_path)
+    assert outcome.exit_code == 0
+    listed = outcome.stdout.split("Commands:")[1]
+    names = [line.split()[0] for line in listed.splitlines() if line.strip()]
+    assert names == sorted(COMMANDS)
+    assert "Build content/ into site/." in listed
+    assert "Upload what changed in site/ to a bucket" in listed
+    for name in COMMANDS:
+        assert run([name, "--help"], tmp_path).exit_code == 0, name

@@ -38,11 +38,14 @@ def floor_site(content: Path) -> Path:
     for name in PAGE_TEMPLATES:
         (templates / name).write_text("<p>{{ url }}</p>\n", encoding="utf-8")
     linked = root / "content"
-    if not (linked.exists() or linked.is_symlink()):
-        try:
-            linked.symlink_to(content, target_is_directory=True)
-        except OSError:  # Windows without the right to make links
-            shutil.copytree(content, linked)
+    if linked.is_symlink():
+        return root
+    if linked.exists():  # a copy from an earlier run: the corpus may have been written anew
+        shutil.rmtree(linked)
+    try:
+        linked.symlink_to(content, target_is_directory=True)
+    except OSError:  # Windows without the right to make links
+        shutil.copytree(content, linked)
     return root
 
 

@@ -235,16 +235,16 @@ _ATTRIBUTE = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "
 def _leaf(tag: str, text: str = "", **attributes: str) -> str:
     """An element without children as ElementTree writes it: `<tag a="v">text</tag>`, or
     `<tag a="v" />` when it has no text."""
-    start, text = _start(tag, **attributes), _xml(text)
-    return f"{start}>{html.escape(text, quote=False)}</{tag}>" if text else f"{start} />"
+    return _element(tag, text, _attributes(attributes))
 
 
 def _start(tag: str, **attributes: str) -> str:
     """`<tag a="v"`: a start tag without its end."""
-    return f"<{tag}" + "".join(
-        f' {k}="{html.escape(_xml(v), quote=False).translate(_ATTRIBUTE)}"'
-        for k, v in attributes.items()
-    )
+    return f"<{tag}{_attributes(attributes)}"
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    return "".join(f' {k}="{_attribute(v)}"' for k, v in attributes.items())
 
 
 # -- JSON Feed 1.1 -------------------------------------------------------------------------------
